@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import Article, Claim, Evidence, Feed, Review, Source, SourceDomain
+
+
+class SourceDomainInline(admin.TabularInline):
+    model = SourceDomain
+    extra = 1
+
+
+class FeedInline(admin.TabularInline):
+    model = Feed
+    extra = 0
+    fields = ["url", "is_active", "last_polled_at", "last_status", "last_error"]
+    readonly_fields = ["last_polled_at", "last_status", "last_error"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "domain_list", "article_count", "is_active"]
+    list_filter = ["kind", "country", "is_active"]
+    search_fields = ["name", "slug", "domains__domain"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SourceDomainInline, FeedInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_count=Count("articles", distinct=True))
+            .prefetch_related("domains")
+        )
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, obj: Source) -> int:
+        return obj.article_count
+
+    @admin.display(description="Domains")
+    def domain_list(self, obj: Source) -> str:
+        return ", ".join(d.domain for d in obj.domains.all())
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = [
+        "url",
+        "source",
+        "is_active",
+        "last_polled_at",
+        "last_status",
+        "items_submitted",
+    ]
+    list_filter = ["is_active", "source"]
+    list_select_related = ["source"]
+    search_fields = ["url", "source__name"]
+    readonly_fields = [
+        "etag",
+        "last_modified",
+        "last_polled_at",
+        "last_success_at",
+        "last_status",
+        "last_error",
+        "items_submitted",
+    ]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "origin", "status", "claim_count", "created_at"]
+    list_filter = ["status", "origin", "source"]
+    list_select_related = ["source"]
+    search_fields = ["title", "url"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["submitted_by", "feed"]
+    readonly_fields = [
+        "content_hash",
+        "status",
+        "status_changed_at",
+        "attempts",
+        "last_error",
+        "extractor_version",
+        "progress_done",
+        "progress_total",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    @admin.display(description="Claims", ordering="claim_count")
+    def claim_count(self, obj: Article) -> int:
+        return obj.claim_count
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "reviewer", "from_verdict", "to_verdict", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    raw_id_fields = ["added_by", "source"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = [
+        "text",
+        "unit",
+        "event",
+        "qualifier",
+        "verdict",
+        "checkworthiness",
+        "article",
+        "source_name",
+    ]
+    list_filter = ["verdict", "qualifier", "kind", "event", "found_in_latest"]
+    list_select_related = ["article", "article__source"]
+    search_fields = ["text", "sentence", "attribution", "article__title"]
+    raw_id_fields = ["article", "reviewed_by", "assigned_to"]
+    readonly_fields = ["version", "reviewed_by", "reviewed_at", "extractor_version"]
+    inlines = [EvidenceInline, ReviewInline]
+
+    @admin.display(description="Source", ordering="article__source__name")
+    def source_name(self, obj: Claim) -> str:
+        return obj.article.source.name if obj.article.source else "—"
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """The history is append-only: admins can read it, nobody can edit or delete it."""
+
+    list_display = ["created_at", "claim", "reviewer", "from_verdict", "to_verdict"]
+    list_filter = ["to_verdict"]
+    list_select_related = ["claim", "reviewer"]
+    search_fields = ["note", "claim__text"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["claim", "stance", "url", "source", "added_by", "created_at"]
+    list_filter = ["stance"]
+    list_select_related = ["claim", "source", "added_by"]
+    raw_id_fields = ["claim", "added_by", "source"]

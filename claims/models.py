@@ -1,0 +1,440 @@
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+def content_hash_for(text: str) -> str:
+    """The identity of an article's text: the same words twice are one article.
+
+    Unicode is normalised and runs of whitespace collapsed first, so that the same
+    story pasted from two browsers (NBSPs, CRLFs, trailing blanks) hashes the same.
+    """
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def domain_of(url: str) -> str:
+    """The host of a URL, lower-case and without a leading ``www.``."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- Sources ----------------------------------------------------------------------
+
+
+class SourceQuerySet(models.QuerySet):
+    def active(self) -> SourceQuerySet:
+        """Sources an editor can pick."""
+        return self.filter(is_active=True)
+
+    def with_article_counts(self) -> SourceQuerySet:
+        """Annotate ``article_count`` in the same query."""
+        return self.annotate(article_count=Count("articles", distinct=True))
+
+    def for_url(self, url: str) -> Source | None:
+        """The source that publishes on the URL's domain or a parent domain of it."""
+        host = domain_of(url)
+        if not host:
+            return None
+        parts = host.split(".")
+        candidates = [".".join(parts[i:]) for i in range(len(parts) - 1)]
+        match = (
+            SourceDomain.objects.filter(domain__in=candidates, source__in=self)
+            .select_related("source")
+            .order_by()
+        )
+        # The most specific domain wins: news.bbc.co.uk before bbc.co.uk.
+        best = max(match, key=lambda d: len(d.domain), default=None)
+        return best.source if best else None
+
+
+class Source(TimestampedModel):
+    class Kind(models.TextChoices):
+        NEWS_OUTLET = "news_outlet", "News outlet"
+        WIRE_AGENCY = "wire_agency", "Wire agency"
+        NGO = "ngo", "NGO / monitor"
+        GOVERNMENT = "government", "Government"
+        INTERNATIONAL = "international", "International organisation"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS_OUTLET)
+    homepage = models.URLField(blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    reliability_note = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "country"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceDomain(models.Model):
+    """A domain a source publishes on; article URLs map to their source through it."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="Host name without www., e.g. middleeasteye.net"
+    )
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs) -> None:
+        self.domain = self.domain.strip().lower().rstrip(".").removeprefix("www.")
+        super().save(*args, **kwargs)
+
+
+class Feed(TimestampedModel):
+    """An RSS or Atom feed of a source, polled for new articles."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=2000, unique=True)
+    is_active = models.BooleanField(default=True)
+    # Conditional GET: the validators the feed's server sent last time.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=100, blank=True)
+    last_error = models.TextField(blank=True)
+    items_submitted = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+# --- Articles ---------------------------------------------------------------------
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_claim_counts(self) -> ArticleQuerySet:
+        """Annotate ``claim_count`` and ``reviewed_count`` in the same query."""
+        return self.annotate(
+            claim_count=Count("claims", distinct=True),
+            reviewed_count=Count(
+                "claims", filter=~Q(claims__verdict=Claim.Verdict.UNREVIEWED), distinct=True
+            ),
+        )
+
+    def stale(self, *, older_than) -> ArticleQuerySet:
+        """Articles waiting or mid-extraction since before ``older_than``: lost tasks."""
+        return self.filter(
+            status__in=[Article.Status.QUEUED, Article.Status.EXTRACTING],
+            status_changed_at__lt=older_than,
+        )
+
+
+class Article(TimestampedModel):
+    class Status(models.TextChoices):
+        FETCHING = "fetching", "Fetching"
+        QUEUED = "queued", "Queued"
+        EXTRACTING = "extracting", "Extracting"
+        EXTRACTED = "extracted", "Extracted"
+        FAILED = "failed", "Failed"
+        UNSUPPORTED = "unsupported", "Unsupported language"
+
+    class Origin(models.TextChoices):
+        PASTE = "paste", "Pasted text"
+        URL = "url", "URL"
+        UPLOAD = "upload", "Uploaded file"
+        FEED = "feed", "Feed"
+        API = "api", "API"
+
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    # Canonical URL (tracking parameters and fragment removed); NULL for pasted text,
+    # so that the unique constraint only binds articles that have one.
+    url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    body = models.TextField(blank=True)
+    # NULL until the text is known (a URL not fetched yet).
+    content_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    language = models.CharField(max_length=16, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.PASTE)
+    feed = models.ForeignKey(
+        Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_articles",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    extractor_version = models.CharField(max_length=20, blank=True)
+    # Long articles are extracted in chunks; the UI shows done / total.
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The sweep looks for articles stuck in queued/extracting.
+            models.Index(fields=["status", "status_changed_at"]),
+            models.Index(fields=["source", "-published_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Article {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:article_detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in {self.Status.EXTRACTED, self.Status.FAILED, self.Status.UNSUPPORTED}
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.EXTRACTED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+# --- Claims -----------------------------------------------------------------------
+
+
+class ClaimQuerySet(models.QuerySet):
+    def reviewed(self) -> ClaimQuerySet:
+        """Claims an editor has given a verdict."""
+        return self.exclude(verdict=Claim.Verdict.UNREVIEWED)
+
+    def unreviewed(self) -> ClaimQuerySet:
+        return self.filter(verdict=Claim.Verdict.UNREVIEWED)
+
+    def with_article(self) -> ClaimQuerySet:
+        """Join the article, its source and the reviewer: what every list shows."""
+        return self.select_related("article", "article__source", "reviewed_by", "assigned_to")
+
+    def for_review_queue(self) -> ClaimQuerySet:
+        """Most check-worthy first; the id breaks ties so keyset pages are stable."""
+        return self.with_article().order_by("-checkworthiness", "-id")
+
+
+class Claim(TimestampedModel):
+    """A numeric claim found in an article.
+
+    Numbers are floats: the extractor's contract (CONVENTIONS.md) gives floats, the
+    figures in news carry far fewer than the 15 significant digits a double keeps,
+    and range comparisons between claims stay plain SQL comparisons.
+    """
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "Exact"
+        APPROXIMATE = "approximate", "Approximate"
+        LOWER_BOUND = "lower_bound", "Lower bound"
+        UPPER_BOUND = "upper_bound", "Upper bound"
+        RANGE = "range", "Range"
+        VAGUE = "vague", "Vague"
+
+    class Kind(models.TextChoices):
+        COUNT = "count", "Count"
+        MONEY = "money", "Money"
+        PERCENT = "percent", "Percent"
+        MEASURE = "measure", "Measure"
+        DURATION = "duration", "Duration"
+        ORDINAL = "ordinal", "Ordinal"
+        AGE = "age", "Age"
+
+    class Trend(models.TextChoices):
+        UP = "up", "Up"
+        DOWN = "down", "Down"
+
+    class Verdict(models.TextChoices):
+        UNREVIEWED = "unreviewed", "Unreviewed"
+        VERIFIED = "verified", "Verified"
+        FALSE = "false", "False"
+        MISLEADING = "misleading", "Misleading"
+        UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    value = models.FloatField(null=True, blank=True)
+    lower = models.FloatField(null=True, blank=True)
+    upper = models.FloatField(null=True, blank=True)
+    qualifier = models.CharField(max_length=12, choices=Qualifier.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNT)
+    unit = models.CharField(max_length=100, blank=True)
+    event = models.CharField(max_length=100, blank=True)
+    trend = models.CharField(max_length=4, choices=Trend.choices, blank=True)
+    attribution = models.CharField(max_length=300, blank=True)
+    is_quote = models.BooleanField(default=False)
+    sentence = models.TextField()
+    sentence_start = models.PositiveIntegerField()
+    sentence_end = models.PositiveIntegerField()
+    checkworthiness = models.FloatField(default=0.0)
+    extractor_version = models.CharField(max_length=20, blank=True)
+    # False when a re-extraction no longer finds this figure but a verdict keeps it.
+    found_in_latest = models.BooleanField(default=True)
+
+    verdict = models.CharField(max_length=12, choices=Verdict.choices, default=Verdict.UNREVIEWED)
+    # Optimistic lock: every verdict or correction bumps it; a save that carries an
+    # older version is refused instead of overwriting someone else's work.
+    version = models.PositiveIntegerField(default=1)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_claims",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article_id", "start"]
+        permissions = [("review_claim", "Can give claims a verdict")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "start", "end"], name="claim_unique_span"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="claim_span_order"),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1),
+                name="claim_checkworthiness_0_1",
+            ),
+        ]
+        indexes = [
+            # The review queue: by verdict, most check-worthy first, id as tie-breaker.
+            models.Index(fields=["verdict", "-checkworthiness", "-id"], name="claim_queue_idx"),
+            models.Index(fields=["-checkworthiness", "-id"], name="claim_worthy_idx"),
+            # Cross-referencing: the same event and counted thing across articles.
+            models.Index(fields=["event", "unit"], name="claim_event_unit_idx"),
+            models.Index(fields=["verdict", "-reviewed_at"], name="claim_reviewed_idx"),
+            models.Index(fields=["assigned_to", "verdict"], name="claim_assigned_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.article_id}:{self.start})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim_detail", args=[self.pk])
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.verdict != self.Verdict.UNREVIEWED
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The interval the figure commits to, for comparing it with other figures."""
+        if self.qualifier in {self.Qualifier.EXACT}:
+            return self.value, self.value
+        if self.qualifier == self.Qualifier.APPROXIMATE and self.value is not None:
+            # "about 80" is read as within 10% either way when compared with others.
+            return self.value * 0.9, self.value * 1.1
+        return self.lower, self.upper
+
+
+# --- Reviews and evidence ---------------------------------------------------------
+
+
+class ReviewQuerySet(models.QuerySet):
+    def with_people(self) -> ReviewQuerySet:
+        return self.select_related("reviewer", "claim")
+
+
+class Review(models.Model):
+    """One verdict change. Append-only: the history of a claim is never rewritten."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    from_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
+    to_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["claim", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_verdict} → {self.to_verdict}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Reviews are append-only history and cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports the claim"
+        CONTRADICTS = "contradicts", "Contradicts the claim"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    url = models.URLField(max_length=2000, blank=True)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    quoted_figure = models.CharField(max_length=200, blank=True)
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | Q(source__isnull=False), name="evidence_url_or_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.url or self.source}"

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from claims.models import Article, Claim, Evidence, Review, Source, SourceDomain, content_hash_for
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def editor(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.groups.add(Group.objects.get(name="Editors"))
+        if create:
+            obj.save()
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    slug = factory.Sequence(lambda n: f"outlet-{n}")
+    kind = Source.Kind.NEWS_OUTLET
+
+
+class SourceDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourceDomain
+
+    source = factory.SubFactory(SourceFactory)
+    domain = factory.Sequence(lambda n: f"outlet{n}.example")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = factory.Sequence(lambda n: f"Article number {n}: more than 80 people were killed.")
+    content_hash = factory.LazyAttribute(lambda a: content_hash_for(a.body))
+    source = factory.SubFactory(SourceFactory)
+    origin = Article.Origin.PASTE
+    status = Article.Status.EXTRACTED
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    article = factory.SubFactory(ArticleFactory)
+    start = factory.Sequence(lambda n: n * 20)
+    end = factory.LazyAttribute(lambda c: c.start + len(c.text))
+    text = "more than 80"
+    value = 80.0
+    lower = 80.0
+    upper = None
+    qualifier = Claim.Qualifier.LOWER_BOUND
+    kind = Claim.Kind.COUNT
+    unit = "people"
+    event = "kill"
+    sentence = "More than 80 people were killed."
+    sentence_start = 0
+    sentence_end = 32
+    checkworthiness = 0.8
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    claim = factory.SubFactory(ClaimFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    from_verdict = Claim.Verdict.UNREVIEWED
+    to_verdict = Claim.Verdict.VERIFIED
+    note = "Checked against the monitor's own report."
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    added_by = factory.SubFactory(UserFactory)
+    url = "https://example.org/report"
+    stance = Evidence.Stance.SUPPORTS
