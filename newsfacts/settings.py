@@ -148,6 +148,9 @@ else:
             "NAME": VAR_DIR / "newsfacts.sqlite3",
             # Web and worker write to the same file: wait for the lock instead of failing.
             "OPTIONS": {"timeout": 20},
+            # A file, not memory, so that the Celery workers the tests start see it;
+            # one per test process, so that runs side by side do not collide.
+            "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,0 +1,296 @@
+"""Reviewing claims: verdicts, corrections, evidence, assignment, cross-referencing."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from claims.models import Claim, Evidence, Review, Source
+
+# What an editor may correct in the extractor's reading of a figure.
+CORRECTABLE_FIELDS = (
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "unit",
+    "event",
+    "trend",
+    "attribution",
+)
+# Claims reading the same on these fields are "identical figures" (repeats).
+_IDENTITY_FIELDS = ("value", "lower", "upper", "qualifier", "unit", "event")
+
+
+class ReviewConflict(Exception):
+    """Someone else changed the claim since the editor loaded it.
+
+    ``current`` is the claim as it is now, so the editor can see the other verdict.
+    """
+
+    def __init__(self, current: Claim) -> None:
+        self.current = current
+        who = current.reviewed_by.get_username() if current.reviewed_by else "someone"
+        super().__init__(
+            f"{who} changed this claim while you were reviewing it: it is now "
+            f"“{current.get_verdict_display()}”. Nothing of yours was saved; "
+            "look at their verdict and submit again if you still disagree."
+        )
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    stance: str
+    url: str = ""
+    source: Source | None = None
+    quoted_figure: str = ""
+    note: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.url or self.source or self.quoted_figure)
+
+
+def _take_version(*, claim_id: int, expected_version: int, **changes) -> Claim:
+    """Apply ``changes`` only if the claim is still at ``expected_version``.
+
+    The conditional UPDATE is the lock: of two editors saving the same version, one
+    changes the row and the other changes nothing and gets a ReviewConflict.
+    """
+    updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not updated:
+        current = Claim.objects.select_related("reviewed_by").get(pk=claim_id)
+        raise ReviewConflict(current)
+    return Claim.objects.select_related("article", "reviewed_by").get(pk=claim_id)
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    claim_id: int,
+    reviewer,
+    verdict: str,
+    expected_version: int,
+    note: str = "",
+    evidence: EvidenceInput | None = None,
+    apply_to_identical: bool = False,
+) -> Claim:
+    """Record a verdict, its history entry and any evidence, under the optimistic lock.
+
+    With ``apply_to_identical`` the same verdict goes to the repeats of the figure in
+    the same article (same reading) that nobody has reviewed yet; each gets its own
+    history entry pointing back to this claim.
+    """
+    if verdict not in Claim.Verdict.values:
+        raise ValueError(f"Unknown verdict {verdict!r}.")
+    before = Claim.objects.filter(pk=claim_id).values_list("verdict", flat=True).first()
+    if before is None:
+        raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
+    now = timezone.now()
+    claim = _take_version(
+        claim_id=claim_id,
+        expected_version=expected_version,
+        verdict=verdict,
+        reviewed_by=reviewer,
+        reviewed_at=now,
+    )
+    Review.objects.create(
+        claim=claim,
+        reviewer=reviewer,
+        from_verdict=before,
+        to_verdict=verdict,
+        note=note,
+        created_at=now,
+    )
+    if evidence is not None and not evidence.is_empty():
+        evidence_add(claim=claim, added_by=reviewer, evidence=evidence)
+    if apply_to_identical:
+        _apply_to_identical(claim, reviewer=reviewer, note=note, now=now)
+    return claim
+
+
+def _apply_to_identical(claim: Claim, *, reviewer, note: str, now) -> int:
+    repeats = list(claims_identical(claim).unreviewed().select_for_update())
+    for repeat in repeats:
+        Claim.objects.filter(pk=repeat.pk, version=repeat.version).update(
+            verdict=claim.verdict,
+            reviewed_by=reviewer,
+            reviewed_at=now,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+    Review.objects.bulk_create(
+        Review(
+            claim=repeat,
+            reviewer=reviewer,
+            from_verdict=repeat.verdict,
+            to_verdict=claim.verdict,
+            note=f"Same figure as claim #{claim.pk}. {note}".strip(),
+            created_at=now,
+        )
+        for repeat in repeats
+    )
+    return len(repeats)
+
+
+def claims_identical(claim: Claim):
+    """The repeats of this figure in the same article: the same normalised reading."""
+    return (
+        Claim.objects.filter(
+            article_id=claim.article_id, **{f: getattr(claim, f) for f in _IDENTITY_FIELDS}
+        )
+        .exclude(pk=claim.pk)
+        .order_by("start")
+    )
+
+
+def evidence_add(*, claim: Claim, added_by, evidence: EvidenceInput) -> Evidence:
+    if evidence.is_empty():
+        raise ValueError("Evidence needs a link, a source or a quoted figure.")
+    if evidence.stance not in Evidence.Stance.values:
+        raise ValueError(f"Unknown stance {evidence.stance!r}.")
+    return Evidence.objects.create(
+        claim=claim,
+        added_by=added_by,
+        url=evidence.url,
+        source=evidence.source,
+        quoted_figure=evidence.quoted_figure,
+        stance=evidence.stance,
+        note=evidence.note,
+    )
+
+
+@transaction.atomic
+def claim_correct(*, claim_id: int, editor, expected_version: int, **fields) -> Claim:
+    """Correct the extractor's reading of a figure; the change goes into the history."""
+    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"These fields cannot be corrected: {', '.join(sorted(unknown))}.")
+    old = Claim.objects.get(pk=claim_id)
+    changes = {name: value for name, value in fields.items() if getattr(old, name) != value}
+    if not changes:
+        return old
+    claim = _take_version(claim_id=claim_id, expected_version=expected_version, **changes)
+    described = "; ".join(
+        f"{name}: {_shown(getattr(old, name))} → {_shown(value)}" for name, value in changes.items()
+    )
+    Review.objects.create(
+        claim=claim,
+        reviewer=editor,
+        from_verdict=claim.verdict,
+        to_verdict=claim.verdict,
+        note=f"Corrected the reading. {described}",
+    )
+    return claim
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return str(value)
+
+
+def claims_assign(*, claim_ids: list[int], user) -> int:
+    """Give unreviewed claims to an editor; returns how many were assigned."""
+    return (
+        Claim.objects.filter(pk__in=claim_ids)
+        .unreviewed()
+        .update(assigned_to=user, updated_at=timezone.now())
+    )
+
+
+def claims_unassign(*, claim_ids: list[int], user) -> int:
+    return Claim.objects.filter(pk__in=claim_ids, assigned_to=user).update(
+        assigned_to=None, updated_at=timezone.now()
+    )
+
+
+# --- Cross-referencing ------------------------------------------------------------
+
+
+class Relation(StrEnum):
+    AGREES = "agrees"
+    CONFLICTS = "conflicts"
+
+
+@dataclass(frozen=True)
+class RelatedFigure:
+    claim: Claim
+    relation: Relation
+    same_article: bool
+    # How far apart the two figures' ranges are: 0 when they overlap; otherwise the
+    # gap between them, signed (+ when the other figure is higher).
+    difference: float
+    # The gap relative to this claim's figure, when that is meaningful.
+    difference_percent: float | None
+
+    @property
+    def agrees(self) -> bool:
+        return self.relation is Relation.AGREES
+
+
+def _interval(claim: Claim) -> tuple[float, float]:
+    low, high = claim.bounds
+    return (
+        -math.inf if low is None else low,
+        math.inf if high is None else high,
+    )
+
+
+def compare_figures(claim: Claim, other: Claim) -> tuple[Relation, float, float | None]:
+    """Whether two figures can both be true, and how far apart they are.
+
+    Each figure is read as the interval it commits to ("more than 80" is 80..∞,
+    "thousands" 2,000..9,999); figures agree when their intervals overlap.
+    """
+    lo, hi = _interval(claim)
+    other_lo, other_hi = _interval(other)
+    if other_lo > hi:
+        gap = other_lo - hi
+    elif other_hi < lo:
+        gap = other_hi - lo
+    else:
+        return Relation.AGREES, 0.0, 0.0
+    reference = hi if gap > 0 else lo
+    percent = (
+        round(100 * gap / abs(reference), 1) if math.isfinite(reference) and reference else None
+    )
+    return Relation.CONFLICTS, gap, percent
+
+
+def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
+    """Figures for the same event and counted thing elsewhere, and repeats in the article.
+
+    Conflicts come first, then figures from other articles before repeats, newest
+    articles first.
+    """
+    if not claim.unit:
+        return []
+    candidates = (
+        Claim.objects.filter(unit=claim.unit, event=claim.event, kind=claim.kind)
+        .exclude(pk=claim.pk)
+        .with_article()
+        .order_by("-article__created_at", "start")[:limit]
+    )
+    related = []
+    for other in candidates:
+        relation, difference, percent = compare_figures(claim, other)
+        related.append(
+            RelatedFigure(
+                claim=other,
+                relation=relation,
+                same_article=other.article_id == claim.article_id,
+                difference=difference,
+                difference_percent=percent,
+            )
+        )
+    related.sort(key=lambda r: (r.relation is Relation.AGREES, r.same_article))
+    return related

@@ -1,0 +1,146 @@
+"""Real Celery workers for the tests: a subprocess on the test database and broker.
+
+The worker gets the same broker as the test process (the isolated embedded folder,
+or Redis from ``CELERY_BROKER_URL``) and a ``DATABASE_URL`` naming the test
+database, so that what a test commits is what the worker reads.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from .conftest import services_required
+
+READY_MARK = "ready."
+
+
+def test_database_url() -> str:
+    """A DATABASE_URL for the database the tests are using right now."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    if db["ENGINE"].endswith("postgresql"):
+        user = db.get("USER") or ""
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        auth = f"{user}{password}@" if user else ""
+        host = db.get("HOST") or "127.0.0.1"
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{auth}{host}{port}/{db['NAME']}"
+    raise RuntimeError(f"no worker support for database engine {db['ENGINE']}")
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsfacts.settings",
+        DATABASE_URL=test_database_url(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        NEWSFACTS_BROKER_DIR=str(settings.CELERY_BROKER_DIR),
+        DJANGO_DEBUG=env.get("DJANGO_DEBUG", "1"),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+class WorkerProcess:
+    """One ``celery worker`` subprocess whose log is collected for assertions."""
+
+    def __init__(self, *, concurrency: int = 1, name: str = "w1", **env: str) -> None:
+        self.name = name
+        self.lines: list[str] = []
+        self._ready = threading.Event()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "newsfacts",
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                f"--hostname={name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=settings.BASE_DIR,
+            env=worker_env(**env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if READY_MARK in line:
+                self._ready.set()
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        if not self._ready.wait(timeout):
+            self.stop()
+            raise RuntimeError("Celery worker did not start:\n" + self.log)
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: the main process and its pool children."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self, timeout: float = 30) -> None:
+        if self.proc.poll() is not None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@contextmanager
+def running_worker(**kwargs) -> Iterator[WorkerProcess]:
+    worker = WorkerProcess(**kwargs)
+    try:
+        worker.wait_ready()
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_until(predicate, *, timeout: float = 120, interval: float = 0.2, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+
+
+def require_worker_database() -> None:
+    """Skip (or, in CI, fail) where a worker cannot share the test database."""
+    engine = connection.settings_dict["ENGINE"]
+    if not (engine.endswith("sqlite3") or engine.endswith("postgresql")):
+        message = f"a worker subprocess cannot share a {engine} test database"
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
