@@ -13,6 +13,33 @@ from claims.models import Article, Feed, Source, content_hash_for
 
 logger = logging.getLogger(__name__)
 
+# The extractor reads English. Shorter texts are too short for a trustworthy guess
+# (langdetect calls a headline of figures Somali or Tagalog), so they pass as English.
+SUPPORTED_LANGUAGES = frozenset({"en"})
+_MIN_LETTERS_TO_DETECT = 200
+_DETECTION_SAMPLE_CHARS = 10_000
+_LANGUAGE_NAMES = {
+    "ar": "Arabic",
+    "de": "German",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "zh-cn": "Chinese",
+    "zh-tw": "Chinese",
+}
+# Controls other than tab, newline, carriage return and form feed mean binary data.
+_CONTROL_CHARS = {chr(c) for c in range(32) if c not in (9, 10, 12, 13)} | {"\x7f"}
+
 
 class SubmissionError(ValueError):
     """An article that cannot be accepted; the message is meant for the editor."""
@@ -28,7 +55,7 @@ def validate_article_text(text: object) -> str:
     """The text as it will be stored, or a SubmissionError saying what is wrong with it."""
     if not isinstance(text, str):
         raise SubmissionError("The article text must be text.")
-    if "\x00" in text:
+    if "\x00" in text or _looks_binary(text):
         raise SubmissionError(
             "This looks like a binary file, not article text. Paste the text or upload "
             "a .txt or .html file."
@@ -43,6 +70,36 @@ def validate_article_text(text: object) -> str:
             f"The article is {len(text):,} characters long; the limit is {limit:,}."
         )
     return text
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch in _CONTROL_CHARS)
+    # A stray control character happens in pasted text; many of them never do.
+    return controls > max(2, len(sample) // 100)
+
+
+def detect_language(text: str) -> str:
+    """The ISO code of the text's language; "en" when the text is too short to tell."""
+    sample = text[:_DETECTION_SAMPLE_CHARS]
+    if sum(1 for ch in sample if ch.isalpha()) < _MIN_LETTERS_TO_DETECT:
+        return "en"
+    from langdetect import DetectorFactory, LangDetectException, detect
+
+    # langdetect samples at random; a fixed seed gives the same answer every time.
+    DetectorFactory.seed = 0
+    try:
+        return detect(sample)
+    except LangDetectException:
+        return "en"
+
+
+def unsupported_language_message(language: str) -> str:
+    name = _LANGUAGE_NAMES.get(language.lower(), "a language other than English")
+    return (
+        f"The article is written in {name} (language code {language}). "
+        "Only English articles are analysed for claims."
+    )
 
 
 def article_submit(
@@ -61,7 +118,8 @@ def article_submit(
     """Store an article and queue its extraction once the transaction commits.
 
     The same text (or the same canonical URL) a second time returns the article
-    already stored, with ``created=False``, and queues nothing.
+    already stored, with ``created=False``, and queues nothing. A text that is not
+    in English is stored as ``unsupported`` with its language, and not extracted.
     """
     text = validate_article_text(text)
     content_hash = content_hash_for(text)
@@ -71,6 +129,8 @@ def article_submit(
 
     if source is None and url:
         source = Source.objects.for_url(url)
+    language = language or detect_language(text)
+    supported = language.split("-")[0].lower() in SUPPORTED_LANGUAGES
     try:
         # A savepoint, so that losing the race to a concurrent identical submission
         # leaves the caller's transaction usable.
@@ -83,11 +143,12 @@ def article_submit(
                 url=url or None,
                 byline=byline[:500],
                 published_at=published_at,
-                language=language,
+                language=language[:16],
                 origin=origin,
                 feed=feed,
                 submitted_by=submitted_by,
-                status=Article.Status.QUEUED,
+                status=Article.Status.QUEUED if supported else Article.Status.UNSUPPORTED,
+                last_error="" if supported else unsupported_language_message(language),
             )
     except IntegrityError:
         existing = _find_existing(content_hash=content_hash, url=url)
@@ -95,7 +156,8 @@ def article_submit(
             raise
         return SubmitResult(article=existing, created=False)
 
-    extraction_enqueue_on_commit(article.pk)
+    if supported:
+        extraction_enqueue_on_commit(article.pk)
     return SubmitResult(article=article, created=True)
 
 
