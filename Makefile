@@ -28,11 +28,12 @@ run: $(STAMP)
 	$(PY) manage.py seed
 	$(PY) manage.py create_demo_editor
 	@echo "Starting the web app on http://$(HOST):$(PORT)/ and a worker; Ctrl-C stops both."
-	@trap 'kill 0' INT TERM; \
-	$(VENV)/bin/celery -A newsfacts worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=var/celerybeat-schedule & \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
-	wait
+	@# The worker runs beat too (the periodic sweep). When the web server stops, for
+	@# Ctrl-C or an error, the worker is stopped and waited for: no process is left.
+	@$(VENV)/bin/celery -A newsfacts worker --beat --loglevel=INFO --concurrency=2 & \
+	worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: export DJANGO_DEBUG ?= 1
 test: $(STAMP)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 
+from . import services
 from .models import Article, Claim, Evidence, Feed, Review, Source, SourceDomain
 
 
@@ -88,12 +89,26 @@ class ArticleAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
+    actions = ["rerun_extraction"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
 
     @admin.display(description="Claims", ordering="claim_count")
     def claim_count(self, obj: Article) -> int:
         return obj.claim_count
+
+    @admin.action(description="Re-run extraction", permissions=["change"])
+    def rerun_extraction(self, request, queryset) -> None:
+        ids = list(queryset.order_by().values_list("pk", flat=True))
+        queued = sum(services.article_requeue(article_id=pk) for pk in ids)
+        skipped = len(ids) - queued
+        message = f"{queued} article{'s' if queued != 1 else ''} queued for extraction."
+        if skipped:
+            message += (
+                f" {skipped} skipped: being fetched or extracted right now, or not in English."
+            )
+        self.message_user(request, message, messages.WARNING if skipped else messages.SUCCESS)
 
 
 class ReviewInline(admin.TabularInline):

@@ -1,18 +1,25 @@
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from celery.signals import worker_process_init
+from django.conf import settings
 
 from claims import extraction, services
 
-# Retries of a failed attempt wait 10 s, 20 s, 40 s ... up to this.
-_MAX_BACKOFF_SECONDS = 300
+logger = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
 def _load_model_at_worker_start(**_kwargs) -> None:
     # Load spaCy once per worker process, before the first task, not inside it.
-    extraction.get_nlp()
+    try:
+        extraction.get_nlp()
+    except Exception:
+        # The worker still starts: each extraction then fails with this same error,
+        # and its article ends failed with it, instead of the pool restarting forever.
+        logger.exception("spaCy model could not be loaded; extractions will fail")
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
@@ -22,10 +29,16 @@ def extract_article_claims(self, article_id: int) -> None:
     except services.ExtractionRetry as exc:
         # The attempt cap is counted in the database, not by Celery, so that it
         # survives lost messages and sweeps.
-        countdown = min(_MAX_BACKOFF_SECONDS, 10 * 2**self.request.retries)
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
 @shared_task(acks_late=True)
 def sweep_stale_articles() -> dict[str, int]:
     return services.articles_sweep_stale()
+
+
+def _backoff(retries: int) -> int:
+    return min(
+        settings.NEWSFACTS_RETRY_BACKOFF_MAX_SECONDS,
+        settings.NEWSFACTS_RETRY_BACKOFF_SECONDS * 2**retries,
+    )

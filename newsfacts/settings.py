@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "claims.api.exceptions.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,7 +148,10 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "newsfacts.sqlite3",
             # Web and worker write to the same file: wait for the lock instead of failing.
-            "OPTIONS": {"timeout": 20},
+            # IMMEDIATE takes the write lock when a transaction begins; a transaction
+            # that reads first and writes later would otherwise fail at once with
+            # "database is locked" when a worker writes in between.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
             # A file, not memory, so that the Celery workers the tests start see it;
             # one per test process, so that runs side by side do not collide.
             "TEST": {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")},
@@ -217,44 +221,80 @@ if _broker_scheme not in {"filesystem", "redis", "rediss", "memory"}:
         f"broker); got scheme {_broker_scheme!r}."
     )
 CELERY_BROKER_DIR = Path(env_str("NEWSFACTS_BROKER_DIR") or VAR_DIR / "broker")
-# A task whose worker dies is redelivered after this many seconds; it must exceed the
-# hard time limit, or Redis would hand a still-running task to a second worker.
+
+# Timings of one extraction, shortest first; each must exceed the one before it, or
+# an article still being extracted could be taken over by a second worker:
+#   soft time limit < hard time limit < lease < sweep timeout.
 CELERY_TASK_TIME_LIMIT = env_int("NEWSFACTS_TASK_TIME_LIMIT", 600, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 5)
+# A worker holding an article that has not reported progress for this long is taken
+# to be dead: another worker may claim the article.
+NEWSFACTS_EXTRACTION_LEASE_SECONDS = env_int(
+    "NEWSFACTS_EXTRACTION_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=1
+)
+# Articles queued or extracting for longer than this are sent again by the sweep.
+NEWSFACTS_SWEEP_AFTER_SECONDS = env_int(
+    "NEWSFACTS_SWEEP_AFTER_SECONDS", NEWSFACTS_EXTRACTION_LEASE_SECONDS + 60, minimum=1
+)
+NEWSFACTS_SWEEP_EVERY_SECONDS = env_int("NEWSFACTS_SWEEP_EVERY_SECONDS", 60, minimum=5)
+# Redis hands an unacknowledged message to another worker after this long. Longer
+# than the hard limit and the longest retry countdown (a retry waits in the worker,
+# unacknowledged), so that a message is not delivered again while still in hand.
 CELERY_VISIBILITY_TIMEOUT = env_int(
     "NEWSFACTS_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300, minimum=CELERY_TASK_TIME_LIMIT
 )
+# A failed attempt is retried after 1x, 2x, 4x ... this many seconds, at most 5 minutes.
+NEWSFACTS_RETRY_BACKOFF_SECONDS = env_int("NEWSFACTS_RETRY_BACKOFF_SECONDS", 10, minimum=1)
+NEWSFACTS_RETRY_BACKOFF_MAX_SECONDS = max(1, min(300, CELERY_VISIBILITY_TIMEOUT - 60))
+
+# A dead broker must not hang a web request: the submit gives up after a few seconds
+# and leaves the article queued for the sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("NEWSFACTS_BROKER_CONNECT_TIMEOUT", 3, minimum=1)
 if _broker_scheme == "filesystem":
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # kombu's default is "control" in the current directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # The folder is polled; kombu's default of once a second caps each worker at
+        # about one article a second, however short the articles.
+        "polling_interval": 0.1,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Without these, a publish to an unreachable Redis retries with growing
+        # sleeps, and a black-holed host waits for the kernel's TCP timeout.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": 10,
+    }
+# Installations (or test runs) sharing one Redis database keep apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("NEWSFACTS_CELERY_QUEUE") or "celery"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits for the broker for as long as it is down instead of exiting.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged when its task ends, not when it starts: a worker killed
+# mid-task leaves it to be delivered again (Redis) or to the sweep (both brokers).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A dead broker must not hang a web request: the submit falls back to the sweep.
-CELERY_BROKER_CONNECTION_TIMEOUT = env_int("NEWSFACTS_BROKER_CONNECT_TIMEOUT", 3, minimum=1)
-# Articles queued or extracting for longer than this are sent again by the sweep. It
-# must exceed the task's hard limit, so that a task still running is not sent twice.
-NEWSFACTS_SWEEP_AFTER_SECONDS = env_int(
-    "NEWSFACTS_SWEEP_AFTER_SECONDS", CELERY_TASK_TIME_LIMIT + 120, minimum=1
-)
-NEWSFACTS_SWEEP_EVERY_SECONDS = env_int("NEWSFACTS_SWEEP_EVERY_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE = {
     "sweep-stale-articles": {
         "task": "claims.tasks.sweep_stale_articles",
         "schedule": float(NEWSFACTS_SWEEP_EVERY_SECONDS),
+        # Sweeps that piled up while no worker was running are dropped, not run in a row.
+        "options": {"expires": float(NEWSFACTS_SWEEP_EVERY_SECONDS)},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -270,26 +310,86 @@ NEWSFACTS_MAX_ARTICLE_CHARS = env_int("NEWSFACTS_MAX_ARTICLE_CHARS", 1_000_000, 
 # --- Ingestion --------------------------------------------------------------------
 
 NEWSFACTS_MAX_UPLOAD_BYTES = env_int("NEWSFACTS_MAX_UPLOAD_BYTES", 2 * 1024 * 1024, minimum=1024)
+# Hosts fetched even though they are private or local (an intranet wire service, a
+# test server). Empty in production unless deliberately set.
+NEWSFACTS_FETCH_ALLOWED_HOSTS = env_list("NEWSFACTS_FETCH_ALLOWED_HOSTS")
+NEWSFACTS_FETCH_CONNECT_TIMEOUT = env_int("NEWSFACTS_FETCH_CONNECT_TIMEOUT", 5, minimum=1)
+NEWSFACTS_FETCH_READ_TIMEOUT = env_int("NEWSFACTS_FETCH_READ_TIMEOUT", 15, minimum=1)
+# Whole download, so that a server trickling bytes cannot hold a worker; well under
+# the task's time limit.
+NEWSFACTS_FETCH_TOTAL_TIMEOUT = env_int(
+    "NEWSFACTS_FETCH_TOTAL_TIMEOUT", min(60, CELERY_TASK_SOFT_TIME_LIMIT // 2), minimum=1
+)
+NEWSFACTS_FETCH_MAX_BYTES = env_int("NEWSFACTS_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+NEWSFACTS_FETCH_MAX_REDIRECTS = env_int("NEWSFACTS_FETCH_MAX_REDIRECTS", 5, minimum=0)
+NEWSFACTS_MAX_FETCH_ATTEMPTS = env_int("NEWSFACTS_MAX_FETCH_ATTEMPTS", 4, minimum=1)
+NEWSFACTS_FETCH_RETRY_SECONDS = env_int("NEWSFACTS_FETCH_RETRY_SECONDS", 10, minimum=1)
+NEWSFACTS_FETCH_USER_AGENT = env_str(
+    "NEWSFACTS_FETCH_USER_AGENT", "newsfacts/1.0 (newsroom fact-checking; one fetch per article)"
+)
+NEWSFACTS_FEED_POLL_SECONDS = env_int("NEWSFACTS_FEED_POLL_SECONDS", 900, minimum=60)
+# Items taken from one poll; a feed that suddenly lists thousands is not a news feed.
+NEWSFACTS_FEED_MAX_ITEMS = env_int("NEWSFACTS_FEED_MAX_ITEMS", 100, minimum=1)
+# The fetch and feed tasks live outside claims.tasks; workers must import them too.
+CELERY_IMPORTS = ["claims.tasks_ingest"]
+CELERY_BEAT_SCHEDULE["poll-feeds"] = {
+    "task": "claims.tasks_ingest.poll_feeds",
+    "schedule": float(NEWSFACTS_FEED_POLL_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["sweep-stale-fetches"] = {
+    "task": "claims.tasks_ingest.sweep_stale_fetches",
+    "schedule": float(NEWSFACTS_SWEEP_EVERY_SECONDS),
+}
 
 # --- REST API ---------------------------------------------------------------------
 
+# Requests per user (per token) and, before authentication, per address; each rate is
+# "N/second|minute|hour|day", and an empty value switches that limit off.
+API_THROTTLE_RATES = {
+    "user": env_str("NEWSFACTS_API_RATE_USER", "3000/hour") or None,
+    "anon": env_str("NEWSFACTS_API_RATE_ANON", "300/hour") or None,
+    "submit": env_str("NEWSFACTS_API_RATE_SUBMIT", "300/hour") or None,
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "claims.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.throttling.ApiUserThrottle",
+        "claims.api.throttling.ApiAnonThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsfacts API",
-    "DESCRIPTION": "Reviewed numeric claims from news articles, and article submission.",
+    "DESCRIPTION": (
+        "Reviewed numeric claims from news articles, and article submission. "
+        "Authenticate with `Authorization: Token <key>`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "claims.models.Claim.Verdict"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.add_error_responses",
+    ],
 }
+# The newsroom that signs its ClaimReviews.
+NEWSFACTS_ORGANISATION_NAME = env_str("NEWSFACTS_ORGANISATION_NAME", "newsfacts")
+NEWSFACTS_ORGANISATION_URL = env_str("NEWSFACTS_ORGANISATION_URL")
 
 # --- Logging ----------------------------------------------------------------------
 

@@ -37,9 +37,10 @@ def _isolated_filesystem_broker(tmp_path_factory):
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
         "store_processed": False,
     }
-    for path in (folder / "queue", folder / "processed"):
+    for path in (folder / "queue", folder / "processed", folder / "control"):
         path.mkdir(parents=True, exist_ok=True)
     previous_options = celery_app.conf.broker_transport_options
     previous_env = os.environ.get("NEWSFACTS_BROKER_DIR")

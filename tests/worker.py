@@ -7,10 +7,13 @@ database, so that what a test commits is what the worker reads.
 
 from __future__ import annotations
 
+import glob
+import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +22,8 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from newsfacts.celery import app as celery_app
 
 from .conftest import services_required
 
@@ -47,6 +52,7 @@ def worker_env(**extra: str) -> dict[str, str]:
         DATABASE_URL=test_database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         NEWSFACTS_BROKER_DIR=str(settings.CELERY_BROKER_DIR),
+        NEWSFACTS_CELERY_QUEUE=celery_app.conf.task_default_queue,
         DJANGO_DEBUG=env.get("DJANGO_DEBUG", "1"),
         PYTHONUNBUFFERED="1",
     )
@@ -54,28 +60,73 @@ def worker_env(**extra: str) -> dict[str, str]:
     return env
 
 
-class WorkerProcess:
-    """One ``celery worker`` subprocess whose log is collected for assertions."""
+@contextmanager
+def private_queue(label: str) -> Iterator[str]:
+    """Send this process's tasks, and its workers', through a queue of their own.
 
-    def __init__(self, *, concurrency: int = 1, name: str = "w1", **env: str) -> None:
+    Test runs that share a Redis database (other runs, the CI database, messages a
+    killed worker left unacknowledged) then never hand each other their articles.
+    """
+    name = f"newsfacts-test-{os.getpid()}-{label}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    try:
+        yield name
+    finally:
+        celery_app.conf.task_default_queue = previous
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(name)
+            _forget_redis_leftovers(conn.default_channel, name)
+
+
+def _forget_redis_leftovers(channel, queue: str) -> None:
+    """Drop what the queue leaves in Redis: its bindings, and unacknowledged messages.
+
+    Killed workers leave their messages unacknowledged; Redis would put them back,
+    after the visibility timeout, into a queue that nobody reads any more.
+    """
+    client = getattr(channel, "client", None)
+    if client is None or not hasattr(channel, "unacked_key"):
+        return
+    for tag, payload in client.hgetall(channel.unacked_key).items():
+        _message, _exchange, routing_key = json.loads(payload)
+        if routing_key == queue:
+            client.hdel(channel.unacked_key, tag)
+            client.zrem(channel.unacked_index_key, tag)
+    client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
+
+
+class WorkerProcess:
+    """One ``celery worker`` subprocess whose log is collected for assertions.
+
+    ``beat=True`` also runs the periodic sweep in it, as ``make run`` does.
+    """
+
+    def __init__(
+        self, *, concurrency: int = 1, name: str = "w1", beat: bool = False, **env: str
+    ) -> None:
         self.name = name
         self.lines: list[str] = []
         self._ready = threading.Event()
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "newsfacts",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            f"--hostname={name}-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        self._schedule = os.path.join(tempfile.gettempdir(), f"newsfacts-beat-{os.getpid()}-{name}")
+        if beat:
+            command += ["--beat", f"--schedule={self._schedule}"]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "newsfacts",
-                "worker",
-                "--loglevel=INFO",
-                f"--concurrency={concurrency}",
-                f"--hostname={name}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            command,
             cwd=settings.BASE_DIR,
             env=worker_env(**env),
             stdout=subprocess.PIPE,
@@ -108,13 +159,14 @@ class WorkerProcess:
             self.proc.wait(timeout=30)
 
     def stop(self, timeout: float = 30) -> None:
-        if self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        for path in glob.glob(glob.escape(self._schedule) + "*"):
+            os.remove(path)
 
 
 @contextmanager
@@ -141,6 +193,18 @@ def require_worker_database() -> None:
     engine = connection.settings_dict["ENGINE"]
     if not (engine.endswith("sqlite3") or engine.endswith("postgresql")):
         message = f"a worker subprocess cannot share a {engine} test database"
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def require_broker() -> None:
+    """Skip (or, in CI, fail) where the configured broker does not answer."""
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=5)
+    except Exception as exc:
+        message = f"the Celery broker {settings.CELERY_BROKER_URL} does not answer: {exc}"
         if services_required():
             pytest.fail(message)
         pytest.skip(message)

@@ -1,4 +1,10 @@
-"""Running the extractor on stored articles and writing its claims, exactly once."""
+"""Running the extractor on stored articles and writing its claims, exactly once.
+
+A worker takes an article with a conditional UPDATE (queued → extracting) that also
+counts the attempt. That count is the worker's ticket: every later write (progress,
+claims, failure) is conditional on it, so that a worker that was given up for dead
+and taken over cannot overwrite the work of the one that replaced it.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from claims import extraction
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Evidence, Review
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +45,10 @@ class ExtractionRetry(Exception):
     """A failed attempt that has attempts left; the task retries it with a backoff."""
 
 
+class ExtractionLeaseLost(Exception):
+    """Another worker has taken the article over; this attempt's results are dropped."""
+
+
 @dataclass(frozen=True)
 class WriteStats:
     created: int
@@ -48,12 +58,12 @@ class WriteStats:
 
 
 def extraction_lease() -> timedelta:
-    """How long a worker may hold an article before others may take it over.
+    """How long a worker may go without reporting before others may take its article.
 
-    Longer than the task's hard time limit: a task that is still running within its
-    limit is never taken from under it.
+    Longer than the task's hard time limit (see settings), so that a task still
+    running within its limit is never taken from under it.
     """
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return timedelta(seconds=settings.NEWSFACTS_EXTRACTION_LEASE_SECONDS)
 
 
 def article_claim_for_extraction(*, article_id: int) -> Article | None:
@@ -81,7 +91,11 @@ def article_claim_for_extraction(*, article_id: int) -> Article | None:
 
 
 def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
-    """Extract and store the claims of one article; None when another worker has it."""
+    """Extract and store the claims of one article; None when another worker has it.
+
+    Raises ExtractionRetry when the attempt failed and attempts are left; after the
+    last attempt the article is ``failed`` with the error and the error is raised.
+    """
     article = article_claim_for_extraction(article_id=article_id)
     if article is None:
         logger.info("extraction skipped article_id=%s: not queued or held elsewhere", article_id)
@@ -89,54 +103,79 @@ def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
 
     started = time.monotonic()
     try:
+        # The total is known before the first chunk is parsed, so the page shows 0 / n
+        # instead of nothing while the parser works.
+        _record_progress(article, 0, len(extraction.split_chunks(article.body)))
         found = extraction.extract_claims(
             article.body, on_progress=lambda done, total: _record_progress(article, done, total)
         )
         stats = claims_write_for_article(
             article=article, found=found, extractor_version=extraction.EXTRACTOR_VERSION
         )
+    except ExtractionLeaseLost:
+        logger.warning(
+            "extraction abandoned article_id=%s attempt=%s: another worker took it over",
+            article.pk,
+            article.attempts,
+        )
+        return None
     except Exception as exc:
+        logger.warning(
+            "extraction failed article_id=%s attempt=%s seconds=%.3f error=%s: %s",
+            article.pk,
+            article.attempts,
+            time.monotonic() - started,
+            type(exc).__name__,
+            exc,
+        )
         _record_failure(article, exc)
         raise
-    seconds = time.monotonic() - started
     logger.info(
-        "extraction done article_id=%s claims=%s created=%s updated=%s deleted=%s "
-        "kept_missing=%s chars=%s seconds=%.3f",
+        "extraction done article_id=%s attempt=%s claims=%s created=%s updated=%s "
+        "deleted=%s kept_missing=%s chars=%s seconds=%.3f",
         article.pk,
+        article.attempts,
         len(found),
         stats.created,
         stats.updated,
         stats.deleted,
         stats.kept_missing,
         len(article.body),
-        seconds,
+        time.monotonic() - started,
     )
     return stats
 
 
-def _record_progress(article: Article, done: int, total: int) -> None:
-    Article.objects.filter(pk=article.pk, status=Article.Status.EXTRACTING).update(
-        progress_done=done, progress_total=total, status_changed_at=timezone.now()
+def _held(article: Article):
+    """The article's row, only while this worker's attempt still holds it."""
+    return Article.objects.filter(
+        pk=article.pk, status=Article.Status.EXTRACTING, attempts=article.attempts
     )
+
+
+def _record_progress(article: Article, done: int, total: int) -> None:
+    # Reporting progress also renews the lease: a long article is not taken over
+    # while its chunks keep coming.
+    if not _held(article).update(
+        progress_done=done, progress_total=total, status_changed_at=timezone.now()
+    ):
+        raise ExtractionLeaseLost(article.pk)
 
 
 def _record_failure(article: Article, exc: Exception) -> None:
     """Put the article back in the queue, or fail it for good after the attempt cap."""
     message = f"{type(exc).__name__}: {exc}"[:2000]
-    attempts = Article.objects.filter(pk=article.pk).values_list("attempts", flat=True).first()
-    if attempts is None:
-        return
-    final = attempts >= settings.NEWSFACTS_MAX_EXTRACTION_ATTEMPTS
-    Article.objects.filter(pk=article.pk, status=Article.Status.EXTRACTING).update(
+    final = article.attempts >= settings.NEWSFACTS_MAX_EXTRACTION_ATTEMPTS
+    updated = _held(article).update(
         status=Article.Status.FAILED if final else Article.Status.QUEUED,
         status_changed_at=timezone.now(),
         last_error=(
-            f"Extraction failed after {attempts} attempts. Last error: {message}"
+            f"Extraction failed after {article.attempts} attempts. Last error: {message}"
             if final
-            else f"Attempt {attempts} failed: {message}"
+            else f"Attempt {article.attempts} failed: {message}"
         ),
     )
-    if not final:
+    if updated and not final:
         raise ExtractionRetry(message) from exc
 
 
@@ -146,16 +185,26 @@ def claims_write_for_article(
 ) -> WriteStats:
     """Replace the article's claims by ``found`` without losing any reviewer's work.
 
+    ``article`` must be held by this attempt (``article_claim_for_extraction``);
+    otherwise nothing is written and ExtractionLeaseLost is raised.
+
     Claims are matched on their span. Unreviewed claims are updated in place, added
     or removed; a claim with a verdict is never changed or dropped: when its figure
-    is no longer found it is kept and flagged ``found_in_latest=False``.
+    is no longer found it is kept and flagged ``found_in_latest=False``. So is an
+    unreviewed claim that has history (reviews) or evidence attached.
     """
+    now = timezone.now()
+    # Write first: the UPDATE locks the article row (PostgreSQL) or the database
+    # (SQLite) before anything is read, and checks that the attempt still holds it.
+    if not _held(article).update(status_changed_at=now):
+        raise ExtractionLeaseLost(article.pk)
+    # Locked, so that a verdict given while this runs waits for it and then sees the
+    # bumped version, instead of being overwritten with the figures read here.
     existing = {
-        (c.start, c.end): c
-        for c in Article.objects.select_for_update().get(pk=article.pk).claims.all()
+        (c.start, c.end): c for c in Claim.objects.select_for_update().filter(article=article)
     }
     seen: set[tuple[int, int]] = set()
-    to_create, to_update = [], []
+    to_create, to_update, found_again = [], [], []
     for item in found:
         key = (item.start, item.end)
         if key in seen:
@@ -173,29 +222,42 @@ def claims_write_for_article(
                     **values,
                 )
             )
-        elif not claim.is_reviewed:
+        elif claim.is_reviewed:
+            if not claim.found_in_latest:
+                found_again.append(claim.pk)
+        elif (
+            (changed := _changed(claim, values))
+            or claim.extractor_version != extractor_version
+            or not claim.found_in_latest
+        ):
+            if changed:
+                # A reviewer with the old figure on screen must reload before judging.
+                claim.version += 1
             for name, value in values.items():
                 setattr(claim, name, value)
             claim.extractor_version = extractor_version
             claim.found_in_latest = True
-            to_update.append(claim)
-        elif not claim.found_in_latest:
-            claim.found_in_latest = True
+            claim.updated_at = now
             to_update.append(claim)
 
     gone = [c for key, c in existing.items() if key not in seen]
-    stale_unreviewed = [c.pk for c in gone if not c.is_reviewed]
-    kept_missing = [c.pk for c in gone if c.is_reviewed]
+    with_history = _with_history([c.pk for c in gone if not c.is_reviewed])
+    to_delete = [c.pk for c in gone if not c.is_reviewed and c.pk not in with_history]
+    kept_missing = [c.pk for c in gone if c.is_reviewed or c.pk in with_history]
 
-    Claim.objects.filter(pk__in=stale_unreviewed).delete()
-    Claim.objects.filter(pk__in=kept_missing).update(found_in_latest=False)
+    # Deleted before the new ones are added: a span is unique within an article.
+    Claim.objects.filter(pk__in=to_delete).delete()
+    Claim.objects.filter(pk__in=kept_missing).update(found_in_latest=False, updated_at=now)
+    Claim.objects.filter(pk__in=found_again).update(found_in_latest=True, updated_at=now)
     Claim.objects.bulk_create(to_create, batch_size=500)
     Claim.objects.bulk_update(
-        to_update, [*_FIELDS, "extractor_version", "found_in_latest"], batch_size=500
+        to_update,
+        [*_FIELDS, "extractor_version", "found_in_latest", "version", "updated_at"],
+        batch_size=500,
     )
     Article.objects.filter(pk=article.pk).update(
         status=Article.Status.EXTRACTED,
-        status_changed_at=timezone.now(),
+        status_changed_at=now,
         extractor_version=extractor_version,
         last_error="",
         progress_done=F("progress_total"),
@@ -203,7 +265,7 @@ def claims_write_for_article(
     return WriteStats(
         created=len(to_create),
         updated=len(to_update),
-        deleted=len(stale_unreviewed),
+        deleted=len(to_delete),
         kept_missing=len(kept_missing),
     )
 
@@ -218,22 +280,43 @@ def _claim_values(item) -> dict:
     return values
 
 
+def _changed(claim: Claim, values: dict) -> bool:
+    return any(getattr(claim, name) != value for name, value in values.items())
+
+
+def _with_history(claim_ids: list[int]) -> set[int]:
+    """The claims among ``claim_ids`` that have reviews or evidence attached."""
+    if not claim_ids:
+        return set()
+    reviewed = Review.objects.filter(claim_id__in=claim_ids).values_list("claim_id", flat=True)
+    evidenced = Evidence.objects.filter(claim_id__in=claim_ids).values_list("claim_id", flat=True)
+    return set(reviewed) | set(evidenced)
+
+
 def article_requeue(*, article_id: int) -> bool:
     """Queue an article for extraction again (a new extractor, or an admin's request).
 
     Reviewed claims survive a re-run; see ``claims_write_for_article``. Articles being
-    fetched or mid-extraction are left alone.
+    fetched, being extracted within the lease, or in a language the extractor does
+    not read are left alone; False says so.
     """
     from claims.services.articles import extraction_enqueue_on_commit
 
+    now = timezone.now()
     changed = (
         Article.objects.filter(pk=article_id)
-        .exclude(status__in=[Article.Status.EXTRACTING, Article.Status.FETCHING])
+        .exclude(status__in=[Article.Status.FETCHING, Article.Status.UNSUPPORTED])
+        .exclude(
+            status=Article.Status.EXTRACTING,
+            status_changed_at__gte=now - extraction_lease(),
+        )
         .update(
             status=Article.Status.QUEUED,
-            status_changed_at=timezone.now(),
+            status_changed_at=now,
             attempts=0,
             last_error="",
+            progress_done=0,
+            progress_total=0,
         )
     )
     if changed:
@@ -244,42 +327,57 @@ def article_requeue(*, article_id: int) -> bool:
 def articles_sweep_stale(*, older_than: timedelta | None = None) -> dict[str, int]:
     """Send again the articles whose task was lost; fail those past the attempt cap.
 
-    Covers a broker that was down at submit time (article still ``queued``) and a
-    worker killed mid-task (article left ``extracting`` past the lease).
+    Covers a broker that was down at submit time (article still ``queued``), a
+    message the broker dropped with its worker (the embedded broker deletes a message
+    when it is fetched) and a worker killed mid-task (article left ``extracting``).
+    An article that cannot be sent now stays stale, so the next sweep tries again.
     """
     from claims.services.articles import extraction_enqueue
 
     now = timezone.now()
     cutoff = now - (older_than if older_than is not None else _sweep_timeout())
     max_attempts = settings.NEWSFACTS_MAX_EXTRACTION_ATTEMPTS
-    stale = Article.objects.stale(older_than=cutoff)
 
-    failed = stale.filter(attempts__gte=max_attempts).update(
-        status=Article.Status.FAILED,
-        status_changed_at=now,
-        last_error=(
-            f"Extraction did not finish after {max_attempts} attempts "
-            "(the worker stopped or timed out each time)."
-        ),
+    # Each UPDATE re-checks the timestamp, so that an article whose worker reported
+    # in the meantime is left to it.
+    failed = (
+        Article.objects.stale(older_than=cutoff)
+        .filter(attempts__gte=max_attempts)
+        .update(
+            status=Article.Status.FAILED,
+            status_changed_at=now,
+            last_error=(
+                f"Extraction did not finish after {max_attempts} attempts "
+                "(the worker stopped or timed out each time)."
+            ),
+        )
     )
-    # An article left extracting by a dead worker goes back to the queue, conditional
-    # on its timestamp so that a worker that just reported keeps it.
-    requeued = stale.filter(status=Article.Status.EXTRACTING).update(
-        status=Article.Status.QUEUED, status_changed_at=now
+    requeued = (
+        Article.objects.stale(older_than=cutoff)
+        .filter(status=Article.Status.EXTRACTING)
+        .update(status=Article.Status.QUEUED)
     )
     ids = list(
-        Article.objects.filter(status=Article.Status.QUEUED)
-        .filter(Q(status_changed_at__lt=cutoff) | Q(status_changed_at=now))
+        Article.objects.stale(older_than=cutoff)
+        .filter(status=Article.Status.QUEUED)
+        .order_by("status_changed_at")
         .values_list("pk", flat=True)
     )
-    sent = 0
+    sent = []
     for article_id in ids:
-        if extraction_enqueue(article_id):
-            sent += 1
-    Article.objects.filter(pk__in=ids, status=Article.Status.QUEUED).update(
+        if not extraction_enqueue(article_id):
+            break  # The broker is down: the rest would wait for it one by one.
+        sent.append(article_id)
+    # Restart the clock of what was sent, so the next sweep leaves it to the workers.
+    Article.objects.filter(pk__in=sent, status=Article.Status.QUEUED).update(
         status_changed_at=timezone.now()
     )
-    result = {"failed": failed, "requeued": requeued, "sent": sent, "unsent": len(ids) - sent}
+    result = {
+        "failed": failed,
+        "requeued": requeued,
+        "sent": len(sent),
+        "unsent": len(ids) - len(sent),
+    }
     logger.info("extraction sweep %s", " ".join(f"{k}={v}" for k, v in result.items()))
     return result
 
