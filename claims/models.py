@@ -251,6 +251,123 @@ class ClaimQuerySet(models.QuerySet):
         """Most check-worthy first; the id breaks ties so keyset pages are stable."""
         return self.with_article().order_by("-checkworthiness", "-id")
 
+    def for_queue_page(self) -> ClaimQuerySet:
+        """The review queue without article bodies: a row shows the sentence, not the text."""
+        return self.for_review_queue().defer("article__body")
+
+    def matching(
+        self,
+        *,
+        verdict: str = "",
+        source_id: int | None = None,
+        article_id: int | None = None,
+        event: str = "",
+        unit: str = "",
+        qualifier: str = "",
+        assigned_to=None,
+        search: str = "",
+        date_field: str = "created",
+        date_from=None,
+        date_to=None,
+    ) -> ClaimQuerySet:
+        """The queue's filters; empty values filter nothing. Dates are inclusive days.
+
+        ``date_field`` is "created" (when the article was added) or "published".
+        """
+        qs = self
+        if verdict:
+            qs = qs.filter(verdict=verdict)
+        if source_id:
+            qs = qs.filter(article__source_id=source_id)
+        if article_id:
+            qs = qs.filter(article_id=article_id)
+        if event:
+            qs = qs.filter(event=event)
+        if unit:
+            qs = qs.filter(unit=unit)
+        if qualifier:
+            qs = qs.filter(qualifier=qualifier)
+        if assigned_to is not None:
+            qs = qs.filter(assigned_to=assigned_to)
+        if search:
+            qs = qs.filter(sentence__icontains=search)
+        column = "article__published_at" if date_field == "published" else "article__created_at"
+        if date_from:
+            qs = qs.filter(**{f"{column}__date__gte": date_from})
+        if date_to:
+            qs = qs.filter(**{f"{column}__date__lte": date_to})
+        return qs
+
+    def after_cursor(self, checkworthiness: float, pk: int) -> ClaimQuerySet:
+        """The rows after (checkworthiness, id) in queue order: a keyset page, never OFFSET.
+
+        The redundant ``checkworthiness <= x`` lets the database start its index range
+        scan at the cursor instead of filtering from the top of the queue.
+        """
+        return self.filter(
+            Q(checkworthiness__lte=checkworthiness)
+            & (Q(checkworthiness__lt=checkworthiness) | Q(pk__lt=pk))
+        )
+
+    def with_conflict(self) -> ClaimQuerySet:
+        """Annotate ``conflict_id``: one figure elsewhere for the same event and counted
+        thing whose bounds cannot overlap with this one's, or None.
+
+        Bounds follow ``Claim.bounds`` (exact → value, approximate → value ± 10%, the
+        others → lower/upper; NULL is open-ended), computed in SQL so that the search
+        runs in the database on the (event, unit) index.
+        """
+        low, high = _bound_expressions()
+        other_low, other_high = _bound_expressions()
+        others = (
+            Claim.objects.filter(
+                event=models.OuterRef("event"),
+                unit=models.OuterRef("unit"),
+                kind=models.OuterRef("kind"),
+            )
+            .exclude(pk=models.OuterRef("pk"))
+            .annotate(other_low=other_low, other_high=other_high)
+            .filter(
+                Q(other_low__gt=models.OuterRef("bound_high"))
+                | Q(other_high__lt=models.OuterRef("bound_low"))
+            )
+            .order_by()
+            .values("pk")[:1]
+        )
+        return (
+            self.exclude(unit="")
+            .annotate(bound_low=low, bound_high=high)
+            .annotate(conflict_id=models.Subquery(others))
+        )
+
+    def conflicts_awaiting_review(self, *, limit: int = 10) -> ClaimQuerySet:
+        """Unreviewed figures that another figure contradicts, most check-worthy first."""
+        return (
+            self.unreviewed()
+            .with_conflict()
+            .filter(conflict_id__isnull=False)
+            .with_article()
+            .defer("article__body")
+            .order_by("-checkworthiness", "-id")[:limit]
+        )
+
+
+def _bound_expressions():
+    """SQL for the low and high ends of ``Claim.bounds``."""
+    low = models.Case(
+        models.When(qualifier="exact", then=models.F("value")),
+        models.When(qualifier="approximate", then=models.F("value") * 0.9),
+        default=models.F("lower"),
+        output_field=models.FloatField(),
+    )
+    high = models.Case(
+        models.When(qualifier="exact", then=models.F("value")),
+        models.When(qualifier="approximate", then=models.F("value") * 1.1),
+        default=models.F("upper"),
+        output_field=models.FloatField(),
+    )
+    return low, high
+
 
 class Claim(TimestampedModel):
     """A numeric claim found in an article.

@@ -1,9 +1,28 @@
 from __future__ import annotations
 
+import importlib
+
 import factory
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 from claims.models import Article, Claim, Evidence, Review, Source, SourceDomain, content_hash_for
+
+
+def editors_group() -> Group:
+    """The Editors group, as its data migration makes it.
+
+    Tests that flush the database (transactional tests) delete the group; the
+    permissions come back with the flush, so the group is rebuilt from the same list.
+    """
+    group, _ = Group.objects.get_or_create(name="Editors")
+    if not group.permissions.exists():
+        migration = importlib.import_module("claims.migrations.0002_editors_group")
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="claims", codename__in=migration.EDITOR_PERMISSIONS
+            )
+        )
+    return group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,7 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def editor(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.groups.add(Group.objects.get(name="Editors"))
+            obj.groups.add(editors_group())
         if create:
             obj.save()
 

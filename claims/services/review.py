@@ -278,6 +278,8 @@ def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
         Claim.objects.filter(unit=claim.unit, event=claim.event, kind=claim.kind)
         .exclude(pk=claim.pk)
         .with_article()
+        # The figures are shown with their sentence; the articles' full text is not needed.
+        .defer("article__body")
         .order_by("-article__created_at", "start")[:limit]
     )
     related = []

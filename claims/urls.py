@@ -1,0 +1,22 @@
+from django.urls import path
+
+from claims import views
+
+app_name = "claims"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("submit/", views.article_submit_page, name="article_submit"),
+    path("submit/text/", views.article_submit_text, name="article_submit_text"),
+    path("submit/url/", views.article_submit_url, name="article_submit_url"),
+    path("submit/upload/", views.article_submit_upload, name="article_submit_upload"),
+    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("articles/<int:pk>/progress/", views.article_progress, name="article_progress"),
+    path("queue/", views.claim_queue, name="claim_queue"),
+    path("queue/assign/", views.claim_assignment, name="claim_assignment"),
+    path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
+    path("claims/<int:pk>/review/", views.claim_review, name="claim_review"),
+    path("claims/<int:pk>/quick-verdict/", views.claim_quick_verdict, name="claim_quick_verdict"),
+    path("claims/<int:pk>/correct/", views.claim_correction, name="claim_correction"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

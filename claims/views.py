@@ -1,0 +1,411 @@
+"""The editors' web app. Views validate, call one QuerySet method or service, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from claims.forms import (
+    ClaimIdsForm,
+    CorrectionForm,
+    PasteForm,
+    QueueFilterForm,
+    QuickVerdictForm,
+    UploadForm,
+    UrlForm,
+    VerdictForm,
+    cursor_token,
+)
+from claims.models import Article, Claim
+from claims.services import SubmissionError, article_submit, ingestion
+from claims.services.dashboard import dashboard_figures
+from claims.services.review import (
+    EvidenceInput,
+    ReviewConflict,
+    claim_correct,
+    claims_assign,
+    claims_identical,
+    claims_related,
+    claims_unassign,
+    review_submit,
+)
+
+RECENT_ARTICLES = 8
+
+
+def editor_required(view):
+    """Logged in (else the login page) and allowed to review claims (else 403)."""
+    return login_required(permission_required("claims.review_claim", raise_exception=True)(view))
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@editor_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("claims:claim_queue")
+
+
+# --- Submitting -------------------------------------------------------------------
+
+
+def _render_submit(request: HttpRequest, *, active: str = "text", status: int = 200, **forms):
+    context = {
+        "paste_form": forms.get("paste_form") or PasteForm(),
+        "url_form": forms.get("url_form") or UrlForm(),
+        "upload_form": forms.get("upload_form") or UploadForm(),
+        "active": active,
+        "recent": Article.objects.with_claim_counts()
+        .select_related("source")
+        .defer("body")
+        .order_by("-created_at", "-id")[:RECENT_ARTICLES],
+    }
+    return render(request, "claims/article_submit.html", context, status=status)
+
+
+def _submitted(request: HttpRequest, result) -> HttpResponse:
+    article = result.article
+    if result.created:
+        messages.success(request, "Article submitted. Its claims appear below as they are found.")
+    else:
+        added = article.created_at.strftime("%-d %b %Y")
+        messages.info(
+            request, f"This article was already submitted on {added}: here it is, with its claims."
+        )
+    return redirect(article)
+
+
+@editor_required
+@require_GET
+def article_submit_page(request: HttpRequest) -> HttpResponse:
+    return _render_submit(request)
+
+
+@editor_required
+@require_POST
+def article_submit_text(request: HttpRequest) -> HttpResponse:
+    form = PasteForm(request.POST)
+    if form.is_valid():
+        try:
+            result = article_submit(
+                text=form.cleaned_data["text"],
+                title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"],
+                origin=Article.Origin.PASTE,
+                submitted_by=request.user,
+            )
+        except SubmissionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _submitted(request, result)
+    return _render_submit(request, paste_form=form, active="text", status=400)
+
+
+@editor_required
+@require_POST
+def article_submit_url(request: HttpRequest) -> HttpResponse:
+    form = UrlForm(request.POST)
+    if form.is_valid():
+        try:
+            result = ingestion.article_submit_url(
+                url=form.cleaned_data["url"],
+                source=form.cleaned_data["source"],
+                submitted_by=request.user,
+            )
+        except SubmissionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _submitted(request, result)
+    return _render_submit(request, url_form=form, active="url", status=400)
+
+
+@editor_required
+@require_POST
+def article_submit_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            result = ingestion.article_submit_upload(
+                uploaded_file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                source=form.cleaned_data["source"],
+                submitted_by=request.user,
+            )
+        except SubmissionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _submitted(request, result)
+    return _render_submit(request, upload_form=form, active="upload", status=400)
+
+
+# --- Articles ---------------------------------------------------------------------
+
+
+def _article_context(article: Article) -> dict:
+    claims = list(
+        article.claims.select_related("reviewed_by", "assigned_to").order_by("start", "id")
+    )
+    return {"article": article, "claims": claims}
+
+
+@editor_required
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.select_related("source", "submitted_by"), pk=pk)
+    return render(request, "claims/article_detail.html", _article_context(article))
+
+
+@editor_required
+@require_GET
+def article_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled while extraction runs: a small progress partial, then the claims once done."""
+    article = get_object_or_404(Article.objects.select_related("source"), pk=pk)
+    if not article.is_done:
+        return render(request, "claims/_article_progress.html", {"article": article})
+    response = render(request, "claims/_article_live.html", _article_context(article))
+    # Swap the whole live section (text with highlights and the claim list), not just
+    # the progress bar that asked.
+    response["HX-Retarget"] = "#article-live"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+# --- The queue --------------------------------------------------------------------
+
+
+@editor_required
+@require_GET
+def claim_queue(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("verdict", Claim.Verdict.UNREVIEWED)  # shown as chosen, not just applied
+    form = QueueFilterForm(data)
+    claims = Claim.objects.for_queue_page().matching(**form.filters(user=request.user))
+    cursor = form.cursor()
+    if cursor is not None:
+        claims = claims.after_cursor(*cursor)
+    size = form.page_size()
+    rows = list(claims[: size + 1])
+    next_url = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_url = _with_params(request, after=cursor_token(rows[-1]))
+    return render(
+        request,
+        "claims/claim_queue.html",
+        {
+            "form": form,
+            "claims": rows,
+            "next_url": next_url,
+            "first_url": _with_params(request, after=None) if cursor else None,
+            "mine_url": _with_params(
+                request, after=None, mine=None if "mine" in request.GET else "on"
+            ),
+            "mine": bool(form.cleaned_data.get("mine")),
+            "here": request.get_full_path(),
+        },
+    )
+
+
+def _with_params(request: HttpRequest, **changes: str | None) -> str:
+    """This page's URL with some query parameters set (or removed, for None)."""
+    params = request.GET.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return f"{request.path}?{params.urlencode()}"
+
+
+def _row_response(request: HttpRequest, claim_id: int, **extra) -> HttpResponse:
+    claim = Claim.objects.for_queue_page().get(pk=claim_id)
+    return render(request, "claims/_claim_row.html", {"claim": claim, **extra})
+
+
+@editor_required
+@require_POST
+def claim_quick_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    """A verdict from the queue, without a note: one key press on a row."""
+    claim = get_object_or_404(Claim, pk=pk)
+    form = QuickVerdictForm(request.POST)
+    back = _safe_next(request, reverse("claims:claim_queue"))
+    if not form.is_valid():
+        if _is_htmx(request):
+            return _row_response(request, claim.pk, error="That verdict could not be read.")
+        messages.error(request, "That verdict could not be read.")
+        return redirect(back)
+    try:
+        review_submit(
+            claim_id=claim.pk,
+            reviewer=request.user,
+            verdict=form.cleaned_data["verdict"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ReviewConflict as conflict:
+        if _is_htmx(request):
+            return _row_response(request, claim.pk, conflict=conflict)
+        messages.error(request, str(conflict))
+        return redirect(back)
+    if _is_htmx(request):
+        return _row_response(request, claim.pk, just_reviewed=True)
+    label = Claim.Verdict(form.cleaned_data["verdict"]).label
+    messages.success(request, f"Claim #{claim.pk} marked “{label}”.")
+    return redirect(back)
+
+
+@editor_required
+@require_POST
+def claim_assignment(request: HttpRequest) -> HttpResponse:
+    """Assign the ticked claims to me (or give them back): ``action`` says which."""
+    form = ClaimIdsForm(request.POST)
+    back = _safe_next(request, reverse("claims:claim_queue"))
+    if not form.is_valid():
+        messages.error(request, "Tick at least one claim first.")
+        return redirect(back)
+    ids = form.cleaned_data["claim"]
+    if request.POST.get("action") == "unassign":
+        count = claims_unassign(claim_ids=ids, user=request.user)
+        done = f"{count} claim{'s' if count != 1 else ''} given back."
+    else:
+        count = claims_assign(claim_ids=ids, user=request.user)
+        done = f"{count} claim{'s' if count != 1 else ''} assigned to you."
+    if _is_htmx(request) and len(ids) == 1:
+        return _row_response(request, ids[0])
+    messages.success(request, done)
+    return redirect(back)
+
+
+# --- A claim ----------------------------------------------------------------------
+
+
+def _render_claim(
+    request: HttpRequest,
+    claim: Claim,
+    *,
+    verdict_form: VerdictForm | None = None,
+    correction_form: CorrectionForm | None = None,
+    conflict: ReviewConflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "claim": claim,
+        "verdict_form": verdict_form or VerdictForm(initial={"version": claim.version}),
+        "correction_form": correction_form or CorrectionForm.for_claim(claim),
+        "conflict": conflict,
+        "related": claims_related(claim),
+        "identical_unreviewed": claims_identical(claim).unreviewed().count(),
+        "evidence": claim.evidence.select_related("source", "added_by"),
+        "history": claim.reviews.select_related("reviewer").order_by("-created_at", "-id"),
+        "next_claim": Claim.objects.unreviewed()
+        .after_cursor(claim.checkworthiness, claim.pk)
+        .order_by("-checkworthiness", "-id")
+        .only("pk")
+        .first(),
+    }
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
+def _claim_for_page(pk: int) -> Claim:
+    return get_object_or_404(Claim.objects.with_article().defer("article__body"), pk=pk)
+
+
+@editor_required
+@require_GET
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_claim(request, _claim_for_page(pk))
+
+
+@editor_required
+@require_POST
+def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_for_page(pk)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _render_claim(request, claim, verdict_form=form, status=400)
+    data = form.cleaned_data
+    evidence = None
+    if form.has_evidence():
+        evidence = EvidenceInput(
+            stance=data["evidence_stance"],
+            url=data["evidence_url"],
+            source=data["evidence_source"],
+            quoted_figure=data["evidence_figure"],
+        )
+    try:
+        review_submit(
+            claim_id=claim.pk,
+            reviewer=request.user,
+            verdict=data["verdict"],
+            expected_version=data["version"],
+            note=data["note"],
+            evidence=evidence,
+            apply_to_identical=data["apply_to_identical"],
+        )
+    except ReviewConflict as conflict:
+        # Keep what the editor wrote, and move the form to the version they have now
+        # seen: submitting again is a deliberate decision to replace the other verdict.
+        resubmit = request.POST.copy()
+        resubmit["version"] = str(conflict.current.version)
+        return _render_claim(
+            request,
+            _claim_for_page(pk),
+            verdict_form=VerdictForm(resubmit),
+            conflict=conflict,
+            status=409,
+        )
+    label = Claim.Verdict(data["verdict"]).label
+    messages.success(request, f"Marked “{label}”.")
+    return redirect(claim)
+
+
+@editor_required
+@require_POST
+def claim_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_for_page(pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return _render_claim(request, claim, correction_form=form, status=400)
+    try:
+        claim_correct(
+            claim_id=claim.pk,
+            editor=request.user,
+            expected_version=form.cleaned_data["version"],
+            **form.changes(),
+        )
+    except ReviewConflict as conflict:
+        resubmit = request.POST.copy()
+        resubmit["version"] = str(conflict.current.version)
+        return _render_claim(
+            request,
+            _claim_for_page(pk),
+            correction_form=CorrectionForm(resubmit),
+            conflict=conflict,
+            status=409,
+        )
+    messages.success(request, "Reading corrected; the change is in the history.")
+    return redirect(claim)
+
+
+# --- Dashboard --------------------------------------------------------------------
+
+
+@editor_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "claims/dashboard_overview.html", {"figures": dashboard_figures()})
