@@ -1,0 +1,338 @@
+"""How fast is the claims list under load, next to the fastest view Django can serve?
+
+    DATABASE_URL=postgres://USER@127.0.0.1:5432/DBNAME .venv/bin/python bench/api_load.py
+
+Migrates the database, fills it with 100,000 claims (once; later runs reuse them),
+starts gunicorn on a free port of 127.0.0.1 with production settings, and sends a
+fixed number of requests from this process with a pool of keep-alive threads to:
+
+- ``/api/v1/health``: a bare Django view with a fixed JSON body, the ceiling;
+- ``/api/v1/claims/``: the first page of reviewed claims, as an API consumer;
+- ``/api/v1/sources/``: a one-query DRF endpoint with the same token authentication,
+  to tell the cost of the list from the cost of any authenticated API request.
+
+It prints requests/s, p50 and p99 latency and the error count for each, and the
+list's share of the ceiling (the goal is at least 50%, with no errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS = 100_000
+CLAIMS_PER_ARTICLE = 20
+SOURCES = 25
+BENCH_USER = "bench-consumer"
+BATCH = 5_000
+
+
+def _production_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "newsfacts.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain http on loopback: no redirect to https, no HSTS.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DJANGO_HSTS_PRELOAD": "0",
+        # Throttling stays on (its cost is part of every request) at a rate no run reaches.
+        "NEWSFACTS_API_RATE_USER": "100000000/hour",
+        "NEWSFACTS_API_RATE_ANON": "100000000/hour",
+        "NEWSFACTS_LOG_LEVEL": "WARNING",
+    }
+
+
+# --- Data -------------------------------------------------------------------------
+
+
+def seed(env: dict[str, str]) -> str:
+    """Create the bench data unless it is there; return the consumer's token."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from claims.models import Article, Claim, Evidence, Review, Source, content_hash_for
+
+    bench_sources = Source.objects.filter(slug__startswith="bench-")
+    existing = Claim.objects.filter(article__source__in=bench_sources).count()
+    if existing < CLAIMS:
+        print(f"creating {CLAIMS:,} claims ...", flush=True)
+        started = time.perf_counter()
+        Article.objects.filter(source__in=bench_sources).delete()
+        bench_sources.delete()
+        sources = Source.objects.bulk_create(
+            Source(name=f"Bench outlet {i}", slug=f"bench-{i}", homepage=f"https://b{i}.example")
+            for i in range(SOURCES)
+        )
+        now = timezone.now()
+        verdicts = [v for v in Claim.Verdict.values if v != Claim.Verdict.UNREVIEWED]
+        reviewer = User.objects.get_or_create(username="bench-editor")[0]
+        for first in range(0, CLAIMS // CLAIMS_PER_ARTICLE, BATCH // CLAIMS_PER_ARTICLE):
+            numbers = range(first, first + BATCH // CLAIMS_PER_ARTICLE)
+            bodies = {
+                n: f"Bench article {n}: more than {n} people were displaced." for n in numbers
+            }
+            articles = Article.objects.bulk_create(
+                Article(
+                    title=f"Bench article {n}",
+                    url=f"https://b{n % SOURCES}.example/story/{n}",
+                    body=bodies[n],
+                    content_hash=content_hash_for(bodies[n]),
+                    source=sources[n % SOURCES],
+                    published_at=now - timedelta(hours=n),
+                    status=Article.Status.EXTRACTED,
+                )
+                for n in numbers
+            )
+            claims = []
+            for article in articles:
+                for k in range(CLAIMS_PER_ARTICLE):
+                    n = article.pk * CLAIMS_PER_ARTICLE + k
+                    reviewed = n % 5 < 2  # 40% of claims have a verdict
+                    claims.append(
+                        Claim(
+                            article=article,
+                            start=k * 40,
+                            end=k * 40 + 12,
+                            text=f"more than {n % 900 + 10}",
+                            value=float(n % 900 + 10),
+                            lower=float(n % 900 + 10),
+                            qualifier=Claim.Qualifier.LOWER_BOUND,
+                            unit="people",
+                            event="displace",
+                            attribution="OCHA" if k % 3 == 0 else "",
+                            sentence=f"More than {n % 900 + 10} people were displaced, OCHA said.",
+                            sentence_start=k * 40,
+                            sentence_end=k * 40 + 39,
+                            checkworthiness=(n % 97) / 97,
+                            verdict=verdicts[n % len(verdicts)] if reviewed else "unreviewed",
+                            reviewed_at=now - timedelta(minutes=n) if reviewed else None,
+                            reviewed_by=reviewer if reviewed else None,
+                        )
+                    )
+            claims = Claim.objects.bulk_create(claims)
+            reviewed_claims = [c for c in claims if c.verdict != "unreviewed"]
+            Review.objects.bulk_create(
+                Review(
+                    claim=c,
+                    reviewer=reviewer,
+                    from_verdict="unreviewed",
+                    to_verdict=c.verdict,
+                    note="Checked against the agency's situation report.",
+                    created_at=c.reviewed_at,
+                )
+                for c in reviewed_claims
+            )
+            Evidence.objects.bulk_create(
+                Evidence(
+                    claim=c,
+                    added_by=reviewer,
+                    url=f"https://ocha.example/report/{c.pk}",
+                    stance=Evidence.Stance.SUPPORTS,
+                )
+                for c in reviewed_claims[::2]
+            )
+        print(f"created in {time.perf_counter() - started:.0f}s", flush=True)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    consumer = User.objects.get_or_create(username=BENCH_USER)[0]
+    return Token.objects.get_or_create(user=consumer)[0].key
+
+
+# --- Server -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "newsfacts.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "2",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/api/v1/health")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 30 seconds")
+
+
+# --- Load -------------------------------------------------------------------------
+
+
+def load(
+    port: int, path: str, headers: dict, *, requests: int, threads: int, max_seconds: float
+) -> dict:
+    """Send ``requests`` GETs from ``threads`` keep-alive connections, or stop at the limit."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    remaining = [requests]
+    deadline = time.monotonic() + max_seconds
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < deadline:
+            with lock:
+                if remaining[0] <= 0:
+                    break
+                remaining[0] -= 1
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.will_close:
+                    connection.close()
+            except (OSError, http.client.HTTPException) as exc:
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                ok, status = False, type(exc).__name__
+            else:
+                status = response.status
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    errors.append(str(status))
+        connection.close()
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    duration = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": duration,
+        "rps": len(latencies) / duration,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "errors": len(errors),
+        "error_statuses": sorted(set(errors)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=3000, help="per endpoint")
+    parser.add_argument("--threads", type=int, default=4, help="client connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--max-seconds", type=float, default=60, help="per endpoint")
+    parser.add_argument("--path", default="/api/v1/claims/", help="the list to measure")
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    if urlsplit(database_url).scheme not in {"postgres", "postgresql"}:
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database to fill and measure.")
+    env = _production_env(database_url)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    token = seed(env)
+
+    port = free_port()
+    server = start_gunicorn(env, port, args.workers)
+    try:
+        auth = {"Authorization": f"Token {token}"}
+        targets = [
+            ("ceiling /api/v1/health", "/api/v1/health", {}),
+            (args.path, args.path, auth),
+            # The cost of token auth + DRF on a one-query endpoint, for comparison.
+            ("baseline /api/v1/sources/", "/api/v1/sources/", auth),
+        ]
+        results = {}
+        for name, path, headers in targets:
+            # Warm-up: connections, the workers' imports and the database's caches.
+            load(port, path, headers, requests=200, threads=args.threads, max_seconds=20)
+            results[name] = load(
+                port,
+                path,
+                headers,
+                requests=args.requests,
+                threads=args.threads,
+                max_seconds=args.max_seconds,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print(
+        f"\ngunicorn: {args.workers} workers x 2 threads on 127.0.0.1:{port}; "
+        f"client: {args.threads} keep-alive connections; {CLAIMS:,} claims"
+    )
+    print(
+        f"{'endpoint':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:<28} {r['requests']:>8} {r['rps']:>8.0f} {r['p50_ms']:>8.2f} "
+            f"{r['p99_ms']:>8.2f} {r['errors']:>6}"
+            + (f"  {r['error_statuses']}" if r["errors"] else "")
+        )
+    ceiling, claims = results[targets[0][0]], results[targets[1][0]]
+    share = claims["rps"] / ceiling["rps"]
+    met = share >= 0.5 and claims["errors"] == 0 and ceiling["errors"] == 0
+    print(
+        f"claims list at {share:.0%} of the ceiling (goal >= 50%, no errors): "
+        f"{'met' if met else 'NOT met'}"
+    )
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""CSV for spreadsheets, and JSON-LD for ClaimReview."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+# Flat columns, in the order a spreadsheet shows them.
+CLAIM_CSV_COLUMNS = (
+    "id",
+    "verdict",
+    "reviewed_at",
+    "note",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "event",
+    "trend",
+    "attribution",
+    "is_quote",
+    "checkworthiness",
+    "sentence",
+    "article_id",
+    "article_title",
+    "article_url",
+    "article_published_at",
+    "source_id",
+    "source_name",
+    "evidence_urls",
+)
+# Spreadsheets run cells starting with these as formulas; a leading quote defuses them.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def claim_csv_row(claim: dict) -> list:
+    article = claim["article"]
+    source = claim["source"] or {}
+    flat = {
+        **claim,
+        "article_id": article["id"],
+        "article_title": article["title"],
+        "article_url": article["url"] or "",
+        "article_published_at": article["published_at"] or "",
+        "source_id": source.get("id", ""),
+        "source_name": source.get("name", ""),
+        "evidence_urls": " ".join(e["url"] for e in claim["evidence"] if e["url"]),
+    }
+    return [_cell(flat[column]) for column in CLAIM_CSV_COLUMNS]
+
+
+def _cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class ClaimCsvRenderer(BaseRenderer):
+    """One page of claims as CSV; the next page's address is in the Link header."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CLAIM_CSV_COLUMNS)
+        for claim in (data or {}).get("results", []):
+            writer.writerow(claim_csv_row(claim))
+        return out.getvalue().encode(self.charset)
+
+
+class JsonLdRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"

@@ -1,0 +1,262 @@
+"""Output shapes shared by several endpoints.
+
+The claim shape is on every list page, so claims are read as plain ``values()`` rows
+(no model instances) and ``ClaimOutputSerializer`` builds its dict by hand, a fraction
+of the time of field-by-field serialisation. Its declared fields are what the schema
+documents; a test holds the two together.
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import DateTimeField
+
+from claims.models import Article, Claim, Evidence, Review, Source
+
+_datetime = DateTimeField().to_representation
+
+CLAIM_FIELDS = (
+    "id",
+    "start",
+    "end",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "event",
+    "trend",
+    "attribution",
+    "is_quote",
+    "sentence",
+    "checkworthiness",
+    "verdict",
+    "version",
+    "reviewed_at",
+    "article_id",
+    "article__title",
+    "article__url",
+    "article__published_at",
+    "article__source_id",
+    "article__source__name",
+    "article__source__slug",
+)
+_EVIDENCE_FIELDS = (
+    "id",
+    "claim_id",
+    "stance",
+    "url",
+    "source_id",
+    "source__name",
+    "quoted_figure",
+    "note",
+    "created_at",
+)
+
+
+def _latest_note():
+    return Subquery(
+        Review.objects.filter(claim=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("note")[:1]
+    )
+
+
+def claim_rows(queryset: QuerySet | None = None) -> QuerySet:
+    """Claims as plain rows of what the API shows: one query, no model instances.
+
+    Lists build a page of these per request, so they skip the ORM's object building;
+    the article body is never read; the latest review's note is a subquery on the
+    (claim, -created_at) index. ``rows_with_evidence`` adds the evidence afterwards.
+    """
+    queryset = Claim.objects.all() if queryset is None else queryset
+    return queryset.values(*CLAIM_FIELDS, note=_latest_note())
+
+
+def rows_with_evidence(rows: list[dict]) -> list[dict]:
+    """Attach each row's evidence (``evidence`` list) with one query for all of them."""
+    by_claim: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    if by_claim:
+        evidence = (
+            Evidence.objects.filter(claim_id__in=by_claim)
+            .order_by("created_at", "id")
+            .values(*_EVIDENCE_FIELDS)
+        )
+        for item in evidence:
+            by_claim[item["claim_id"]].append(item)
+    for row in rows:
+        row["evidence"] = by_claim[row["id"]]
+    return rows
+
+
+def claims_for_api(queryset: QuerySet | None = None) -> QuerySet:
+    """Claims as model instances with their article and source (for ClaimReview)."""
+    queryset = Claim.objects.all() if queryset is None else queryset
+    return (
+        queryset.select_related("article", "article__source")
+        .defer("article__body")
+        .annotate(note=_latest_note())
+    )
+
+
+class SourceRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField(allow_blank=True)
+    url = serializers.URLField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class EvidenceSourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class EvidenceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
+    url = serializers.CharField(allow_blank=True)
+    source = EvidenceSourceSerializer(allow_null=True)
+    quoted_figure = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+def _evidence_dict(item: dict) -> dict:
+    source_id = item["source_id"]
+    return {
+        "id": item["id"],
+        "stance": item["stance"],
+        "url": item["url"],
+        "source": {"id": source_id, "name": item["source__name"]} if source_id else None,
+        "quoted_figure": item["quoted_figure"],
+        "note": item["note"],
+        "created_at": _datetime(item["created_at"]),
+    }
+
+
+class ClaimOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(help_text="The quantity expression as written.")
+    sentence = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    value = serializers.FloatField(allow_null=True)
+    lower = serializers.FloatField(allow_null=True)
+    upper = serializers.FloatField(allow_null=True)
+    qualifier = serializers.ChoiceField(choices=Claim.Qualifier.choices)
+    kind = serializers.ChoiceField(choices=Claim.Kind.choices)
+    unit = serializers.CharField(allow_blank=True)
+    event = serializers.CharField(allow_blank=True)
+    trend = serializers.CharField(allow_blank=True)
+    attribution = serializers.CharField(allow_blank=True)
+    is_quote = serializers.BooleanField()
+    checkworthiness = serializers.FloatField()
+    verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
+    verdict_label = serializers.CharField()
+    version = serializers.IntegerField(help_text="Send it back with a review (optimistic lock).")
+    note = serializers.CharField(allow_blank=True, help_text="The latest review's note.")
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    article = ArticleRefSerializer()
+    source = SourceRefSerializer(allow_null=True)
+    evidence = EvidenceOutputSerializer(many=True)
+
+    def to_representation(self, row: dict) -> dict:
+        """``row`` is one of ``claim_rows`` with its evidence (``rows_with_evidence``)."""
+        source_id = row["article__source_id"]
+        published = row["article__published_at"]
+        reviewed = row["reviewed_at"]
+        return {
+            "id": row["id"],
+            "text": row["text"],
+            "sentence": row["sentence"],
+            "start": row["start"],
+            "end": row["end"],
+            "value": row["value"],
+            "lower": row["lower"],
+            "upper": row["upper"],
+            "qualifier": row["qualifier"],
+            "kind": row["kind"],
+            "unit": row["unit"],
+            "event": row["event"],
+            "trend": row["trend"],
+            "attribution": row["attribution"],
+            "is_quote": row["is_quote"],
+            "checkworthiness": row["checkworthiness"],
+            "verdict": row["verdict"],
+            "verdict_label": _VERDICT_LABELS.get(row["verdict"], row["verdict"]),
+            "version": row["version"],
+            "note": row["note"] or "",
+            "reviewed_at": _datetime(reviewed) if reviewed else None,
+            "article": {
+                "id": row["article_id"],
+                "title": row["article__title"],
+                "url": row["article__url"],
+                "published_at": _datetime(published) if published else None,
+            },
+            "source": (
+                {
+                    "id": source_id,
+                    "name": row["article__source__name"],
+                    "slug": row["article__source__slug"],
+                }
+                if source_id
+                else None
+            ),
+            "evidence": [_evidence_dict(item) for item in row["evidence"]],
+        }
+
+
+_VERDICT_LABELS = {str(value): str(label) for value, label in Claim.Verdict.choices}
+
+
+class ProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class ArticleOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField(allow_blank=True)
+    url = serializers.URLField(allow_null=True)
+    origin = serializers.ChoiceField(choices=Article.Origin.choices)
+    source = SourceRefSerializer(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    language = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=Article.Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    error = serializers.CharField(source="last_error", allow_blank=True)
+    progress = serializers.SerializerMethodField()
+    claim_count = serializers.IntegerField()
+    reviewed_count = serializers.IntegerField()
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, article: Article) -> dict:
+        return {
+            "done": article.progress_done,
+            "total": article.progress_total,
+            "percent": article.progress_percent,
+        }
+
+
+def articles_for_api(queryset: QuerySet | None = None) -> QuerySet:
+    """Articles with their counts and source, without their bodies."""
+    queryset = Article.objects.all() if queryset is None else queryset
+    return queryset.select_related("source").defer("body").with_claim_counts()
+
+
+class SourceOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ("id", "name", "slug", "kind", "homepage", "country", "is_active")

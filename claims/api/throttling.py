@@ -1,0 +1,78 @@
+"""Request rates per user (so per token) and, for anonymous callers, per address.
+
+A fixed-window counter: one atomic increment per request. DRF's own throttles keep
+the time of every request in the window and rewrite that list on each request,
+which grows with the rate allowed. Rates are read on every request, so that changed
+settings (and tests) apply at once; an empty rate switches a limit off.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'100/hour' → (100, 3600)."""
+    number, period = rate.split("/")
+    return int(number), _PERIODS[period.strip()[0]]
+
+
+class _FixedWindowThrottle(BaseThrottle):
+    scope = ""
+
+    def ident(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        ident = self.ident(request) if rate else None
+        if ident is None:
+            return True
+        allowed, period = parse_rate(rate)
+        now = time.time()
+        window = int(now // period)
+        self.wait_seconds = (window + 1) * period - now
+        key = f"throttle:{self.scope}:{ident}:{window}"
+        cache.add(key, 0, timeout=period + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period + 1)
+            count = 1
+        return count <= allowed
+
+    def wait(self) -> float:
+        return self.wait_seconds
+
+
+class ApiUserThrottle(_FixedWindowThrottle):
+    scope = "user"
+
+    def ident(self, request) -> str | None:
+        user = request.user
+        return str(user.pk) if user and user.is_authenticated else None
+
+
+class ApiAnonThrottle(_FixedWindowThrottle):
+    scope = "anon"
+
+    def ident(self, request) -> str | None:
+        user = request.user
+        return None if user and user.is_authenticated else self.get_ident(request)
+
+
+class ArticleSubmitThrottle(ApiUserThrottle):
+    """Submissions cost an extraction each: a tighter budget than reads."""
+
+    scope = "submit"
+
+    def allow_request(self, request, view) -> bool:
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)

@@ -1,0 +1,426 @@
+"""The REST API: one view per operation; views validate, call a query or service, render."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.models import Article, Claim, Evidence, Review, Source
+from claims.services import SubmissionError, article_submit
+from claims.services.ingestion import article_submit_url
+from claims.services.review import EvidenceInput, ReviewConflict, review_submit
+
+from .claimreview import claim_review_jsonld
+from .exceptions import Conflict
+from .filters import ORDERINGS, ClaimFilterSerializer, claims_filter
+from .pagination import (
+    CursorParamsSerializer,
+    KeysetPagination,
+    Ordering,
+    paginated_serializer,
+)
+from .permissions import CanReviewClaims, CanSubmitArticles, can_review
+from .renderers import ClaimCsvRenderer, JsonLdRenderer
+from .serializers import (
+    ArticleOutputSerializer,
+    ClaimOutputSerializer,
+    SourceOutputSerializer,
+    articles_for_api,
+    claim_rows,
+    claims_for_api,
+    rows_with_evidence,
+)
+from .throttling import ArticleSubmitThrottle
+
+CLAIM_PAGE = KeysetPagination(default_size=50, max_size=200)
+# Spreadsheet exports take bigger pages: fewer round trips for the same rows.
+CLAIM_CSV_PAGE = KeysetPagination(default_size=500, max_size=2000)
+ARTICLE_PAGE = KeysetPagination(default_size=50, max_size=200)
+ARTICLE_ORDERING = Ordering("created_at", descending=True, is_datetime=True)
+
+
+def health(request) -> JsonResponse:
+    """Liveness for load balancers: the process answers, nothing else is touched."""
+    return JsonResponse({"status": "ok"})
+
+
+def _source_by_reference(reference: str, *, field: str) -> Source:
+    lookup = {"pk": int(reference)} if reference.isdigit() else {"slug": reference}
+    source = Source.objects.filter(**lookup).first()
+    if source is None:
+        raise ValidationError({field: [f"There is no source {reference!r}."]})
+    return source
+
+
+def visible_claims(user) -> QuerySet:
+    """Editors see every claim; everyone else only claims with a verdict."""
+    claims = Claim.objects.all()
+    return claims if can_review(user) else claims.reviewed()
+
+
+def _claim_row_or_404(user, pk: int) -> dict:
+    rows = list(claim_rows(visible_claims(user).filter(pk=pk)))
+    if not rows:
+        raise NotFound("There is no claim with this id, or it has not been reviewed yet.")
+    return rows_with_evidence(rows)[0]
+
+
+def _with_pagination_link(response: Response, next_url: str | None) -> Response:
+    if next_url:
+        response["Link"] = f'<{next_url}>; rel="next"'
+    return response
+
+
+# --- Claims -----------------------------------------------------------------------
+
+
+def _verdict_partitions(user, filters: dict, ordering: Ordering) -> list[Q] | None:
+    """Per-verdict slices for pages by review date, read off the (verdict, reviewed_at)
+    index one verdict at a time instead of sorting every reviewed claim."""
+    if ordering.field != "reviewed_at":
+        return None
+    if "verdict" in filters:
+        verdicts = [filters["verdict"]]
+    else:
+        verdicts = [v for v in Claim.Verdict.values if can_review(user) or v != "unreviewed"]
+    return [Q(verdict=verdict) for verdict in verdicts]
+
+
+class ClaimListApi(APIView):
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, ClaimCsvRenderer]
+
+    class OutputSerializer(ClaimOutputSerializer):
+        pass
+
+    @extend_schema(
+        operation_id="claims_list",
+        summary="Reviewed claims (editors: all claims)",
+        parameters=[ClaimFilterSerializer, CursorParamsSerializer],
+        responses=paginated_serializer(ClaimOutputSerializer, "PaginatedClaimList"),
+        description=(
+            "Consumers see claims with a verdict; editors see every claim. "
+            "`?format=csv` returns the same page as CSV (default 500 rows, at most 2000 "
+            "with `page_size`); the next page's address is in the `Link` header."
+        ),
+    )
+    def get(self, request):
+        filters = ClaimFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        claims = claims_filter(visible_claims(request.user), filters.validated_data)
+        csv = request.accepted_renderer.format == "csv"
+        pagination = CLAIM_CSV_PAGE if csv else CLAIM_PAGE
+        ordering = ORDERINGS[filters.validated_data["ordering"]]
+        page = pagination.paginate(
+            claims,
+            request,
+            ordering,
+            rows=claim_rows,
+            partitions=_verdict_partitions(request.user, filters.validated_data, ordering),
+        )
+        data = {
+            "next": page.next_url,
+            "previous": page.previous_url,
+            "results": self.OutputSerializer(rows_with_evidence(page.items), many=True).data,
+        }
+        return _with_pagination_link(Response(data), page.next_url)
+
+
+class ClaimDetailApi(APIView):
+    class OutputSerializer(ClaimOutputSerializer):
+        pass
+
+    @extend_schema(operation_id="claims_retrieve", responses=ClaimOutputSerializer)
+    def get(self, request, pk: int):
+        return Response(self.OutputSerializer(_claim_row_or_404(request.user, pk)).data)
+
+
+class ClaimReviewJsonLdApi(APIView):
+    renderer_classes = [JsonLdRenderer, JSONRenderer]
+
+    @extend_schema(
+        operation_id="claims_claimreview",
+        summary="The claim as schema.org ClaimReview JSON-LD",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        claim = claims_for_api(Claim.objects.reviewed()).filter(pk=pk).first()
+        if claim is None:
+            raise NotFound("There is no reviewed claim with this id.")
+        claim_url = request.build_absolute_uri(claim.get_absolute_url())
+        return Response(claim_review_jsonld(claim, claim_url=claim_url))
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    source = serializers.CharField(
+        required=False, max_length=200, help_text="A source's id or its slug."
+    )
+    quoted_figure = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+    def validate(self, attrs: dict) -> dict:
+        if not (attrs.get("url") or attrs.get("source") or attrs.get("quoted_figure")):
+            raise serializers.ValidationError("Evidence needs a link, a source or a quoted figure.")
+        return attrs
+
+
+class ClaimReviewsApi(APIView):
+    """A claim's verdict history, and giving it a verdict."""
+
+    permission_classes = [IsAuthenticated, CanReviewClaims]
+
+    @extend_schema_serializer(component_name="ReviewInput")
+    class InputSerializer(serializers.Serializer):
+        verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
+        version = serializers.IntegerField(
+            min_value=1, help_text="The claim's version when you read it (optimistic lock)."
+        )
+        note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+        evidence = EvidenceInputSerializer(required=False)
+        apply_to_identical = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="Give the same verdict to unreviewed repeats of the figure in the article.",
+        )
+
+    @extend_schema_serializer(component_name="Review")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        from_verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
+        to_verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
+        note = serializers.CharField(allow_blank=True)
+        reviewer = serializers.CharField(
+            source="reviewer.get_username", allow_null=True, default=None
+        )
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="claims_reviews_list",
+        summary="A claim's verdict history, newest first (editors)",
+        responses=OutputSerializer(many=True),
+    )
+    def get(self, request, pk: int):
+        get_object_or_404(Claim.objects.only("pk"), pk=pk)
+        reviews = Review.objects.filter(claim_id=pk).select_related("reviewer")
+        return Response(self.OutputSerializer(reviews, many=True).data)
+
+    @extend_schema(
+        operation_id="claims_reviews_create",
+        summary="Give a claim a verdict (editors)",
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "ReviewResult",
+                {"claim": ClaimOutputSerializer(), "review": OutputSerializer()},
+            ),
+            409: OpenApiResponse(description="The claim changed since `version`."),
+        },
+    )
+    def post(self, request, pk: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        evidence = self._evidence(values["evidence"]) if values.get("evidence") else None
+        get_object_or_404(Claim.objects.only("pk"), pk=pk)
+        try:
+            review_submit(
+                claim_id=pk,
+                reviewer=request.user,
+                verdict=values["verdict"],
+                expected_version=values["version"],
+                note=values.get("note", ""),
+                evidence=evidence,
+                apply_to_identical=values["apply_to_identical"],
+            )
+        except ReviewConflict as conflict:
+            current = conflict.current
+            raise Conflict(
+                str(conflict),
+                details={
+                    "current": {
+                        "verdict": current.verdict,
+                        "version": current.version,
+                        "reviewed_by": (
+                            current.reviewed_by.get_username() if current.reviewed_by else None
+                        ),
+                        "reviewed_at": (
+                            current.reviewed_at.isoformat() if current.reviewed_at else None
+                        ),
+                    }
+                },
+            ) from None
+        claim = rows_with_evidence(list(claim_rows(Claim.objects.filter(pk=pk))))[0]
+        review = Review.objects.filter(claim_id=pk).select_related("reviewer").first()
+        body = {
+            "claim": ClaimOutputSerializer(claim).data,
+            "review": self.OutputSerializer(review).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _evidence(values: dict) -> EvidenceInput:
+        source = None
+        if values.get("source"):
+            source = _source_by_reference(values["source"], field="evidence")
+        return EvidenceInput(
+            stance=values["stance"],
+            url=values.get("url", ""),
+            source=source,
+            quoted_figure=values.get("quoted_figure", ""),
+            note=values.get("note", ""),
+        )
+
+
+# --- Articles ---------------------------------------------------------------------
+
+
+class ArticleListApi(APIView):
+    """Submitted articles and their extraction; submitting is for editors."""
+
+    permission_classes = [IsAuthenticated, CanSubmitArticles]
+    throttle_classes = [*APIView.throttle_classes, ArticleSubmitThrottle]
+
+    @extend_schema_serializer(component_name="ArticleFilter")
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Article.Status.choices, required=False)
+
+    @extend_schema_serializer(component_name="ArticleSubmit")
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+        text = serializers.CharField(
+            required=False, trim_whitespace=False, help_text="The article's text (with a title)."
+        )
+        url = serializers.URLField(
+            required=False, max_length=2000, help_text="Or the article's address, to fetch."
+        )
+        source = serializers.CharField(
+            required=False, max_length=200, help_text="A source's id or its slug."
+        )
+        published_at = serializers.DateTimeField(required=False)
+
+        def validate(self, attrs: dict) -> dict:
+            has_text, has_url = bool(attrs.get("text")), bool(attrs.get("url"))
+            if has_text == has_url:
+                raise serializers.ValidationError(
+                    "Send either the article's text (with a title) or its url, not both."
+                )
+            if has_text and not attrs.get("title", "").strip():
+                raise serializers.ValidationError({"title": ["Give the article a title."]})
+            return attrs
+
+    class OutputSerializer(ArticleOutputSerializer):
+        pass
+
+    @extend_schema(
+        operation_id="articles_list",
+        parameters=[FilterSerializer, CursorParamsSerializer],
+        responses=paginated_serializer(ArticleOutputSerializer, "PaginatedArticleList"),
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        articles = Article.objects.all()
+        if "status" in filters.validated_data:
+            articles = articles.filter(status=filters.validated_data["status"])
+        page = ARTICLE_PAGE.paginate(articles_for_api(articles), request, ARTICLE_ORDERING)
+        data = {
+            "next": page.next_url,
+            "previous": page.previous_url,
+            "results": self.OutputSerializer(page.items, many=True).data,
+        }
+        return _with_pagination_link(Response(data), page.next_url)
+
+    @extend_schema(
+        operation_id="articles_create",
+        summary="Submit an article for extraction (editors)",
+        request=InputSerializer,
+        responses={
+            202: OpenApiResponse(ArticleOutputSerializer, description="Accepted; extracting."),
+            200: OpenApiResponse(
+                ArticleOutputSerializer, description="Already submitted: the existing article."
+            ),
+        },
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        source = None
+        if values.get("source"):
+            source = _source_by_reference(values["source"], field="source")
+        try:
+            if values.get("text"):
+                result = article_submit(
+                    text=values["text"],
+                    title=values["title"],
+                    origin=Article.Origin.API,
+                    source=source,
+                    published_at=values.get("published_at"),
+                    submitted_by=request.user,
+                )
+            else:
+                result = article_submit_url(
+                    url=values["url"], source=source, submitted_by=request.user
+                )
+        except SubmissionError as error:
+            raise ValidationError({"non_field_errors": [str(error)]}) from None
+        article = articles_for_api().get(pk=result.article.pk)
+        response = Response(
+            self.OutputSerializer(article).data,
+            status=status.HTTP_202_ACCEPTED if result.created else status.HTTP_200_OK,
+        )
+        response["Location"] = reverse("api:article_detail", args=[article.pk])
+        return response
+
+
+class ArticleDetailApi(APIView):
+    class OutputSerializer(ArticleOutputSerializer):
+        pass
+
+    @extend_schema(operation_id="articles_retrieve", responses=ArticleOutputSerializer)
+    def get(self, request, pk: int):
+        article = get_object_or_404(articles_for_api(), pk=pk)
+        return Response(self.OutputSerializer(article).data)
+
+
+class ArticleClaimsApi(APIView):
+    """Every claim of one article, in reading order (editors)."""
+
+    permission_classes = [IsAuthenticated, CanReviewClaims]
+
+    class OutputSerializer(ClaimOutputSerializer):
+        pass
+
+    @extend_schema(operation_id="articles_claims_list", responses=ClaimOutputSerializer(many=True))
+    def get(self, request, pk: int):
+        get_object_or_404(Article.objects.only("pk"), pk=pk)
+        claims = claim_rows(Claim.objects.filter(article_id=pk).order_by("start", "id"))
+        return Response(self.OutputSerializer(rows_with_evidence(list(claims)), many=True).data)
+
+
+# --- Sources ----------------------------------------------------------------------
+
+
+class SourceListApi(APIView):
+    class OutputSerializer(SourceOutputSerializer):
+        pass
+
+    @extend_schema(operation_id="sources_list", responses=SourceOutputSerializer(many=True))
+    def get(self, request):
+        return Response(self.OutputSerializer(Source.objects.order_by("name"), many=True).data)
