@@ -343,6 +343,22 @@ CELERY_BEAT_SCHEDULE["sweep-stale-fetches"] = {
 
 # --- REST API ---------------------------------------------------------------------
 
+# Consumers' claim lists are the same for every consumer and change only when an
+# editor gives a verdict: they are kept this many seconds (0 switches it off). Editors
+# always read fresh data. NEWSFACTS_CACHE_URL (redis://...) shares the cache between
+# processes; without it each process keeps its own.
+NEWSFACTS_API_CACHE_SECONDS = env_int("NEWSFACTS_API_CACHE_SECONDS", 10, minimum=0)
+_cache_url = env_str("NEWSFACTS_CACHE_URL")
+if _cache_url and urlsplit(_cache_url).scheme not in {"redis", "rediss"}:
+    raise ImproperlyConfigured(f"NEWSFACTS_CACHE_URL must be a redis:// URL; got {_cache_url!r}.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Requests per user (per token) and, before authentication, per address; each rate is
 # "N/second|minute|hour|day", and an empty value switches that limit off.
 API_THROTTLE_RATES = {

@@ -12,6 +12,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from newsfacts.celery import app as celery_app
@@ -53,6 +54,14 @@ def _isolated_filesystem_broker(tmp_path_factory):
         os.environ.pop("NEWSFACTS_BROKER_DIR", None)
     else:
         os.environ["NEWSFACTS_BROKER_DIR"] = previous_env
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached API answers never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -831,3 +831,45 @@ def test_api_token_of_a_deactivated_user_is_refused(api_consumer):
     api_consumer.save()
     response = client.get(f"{API}/claims/")
     assert response.status_code == 401
+
+
+# --- Consumers' short cache -----------------------------------------------------------
+
+
+def test_api_consumer_list_is_served_from_the_cache_within_its_lifetime(
+    api_consumer, editor, settings
+):
+    settings.NEWSFACTS_API_CACHE_SECONDS = 60
+    first = reviewed_claim()
+    consumer = api_client(api_consumer)
+    assert _ids(consumer.get(f"{API}/claims/")) == {first.pk}
+    second = reviewed_claim()
+    cached = consumer.get(f"{API}/claims/")
+    assert _ids(cached) == {first.pk}
+    assert cached["Cache-Control"] == "private, max-age=60"
+    # Editors never get the cached answer; another query string is another entry.
+    assert {first.pk, second.pk} <= _ids(api_client(editor).get(f"{API}/claims/"))
+    assert _ids(consumer.get(f"{API}/claims/", {"ordering": "-checkworthiness"})) == {
+        first.pk,
+        second.pk,
+    }
+
+
+def test_api_consumer_cache_switched_off_reads_fresh(api_consumer, settings):
+    settings.NEWSFACTS_API_CACHE_SECONDS = 0
+    consumer = api_client(api_consumer)
+    first = reviewed_claim()
+    assert _ids(consumer.get(f"{API}/claims/")) == {first.pk}
+    second = reviewed_claim()
+    response = consumer.get(f"{API}/claims/")
+    assert _ids(response) == {first.pk, second.pk}
+    assert not response.has_header("Cache-Control")
+
+
+def test_api_consumer_cache_keeps_errors_out(api_consumer, settings):
+    settings.NEWSFACTS_API_CACHE_SECONDS = 60
+    consumer = api_client(api_consumer)
+    claim = ClaimFactory()  # unreviewed: a consumer gets 404
+    assert consumer.get(f"{API}/claims/{claim.pk}/").status_code == 404
+    Claim.objects.filter(pk=claim.pk).update(verdict="verified", reviewed_at=timezone.now())
+    assert consumer.get(f"{API}/claims/{claim.pk}/").status_code == 200

@@ -1,0 +1,36 @@
+"""Numeric-claim extraction: article text in, `ExtractedClaim` records out.
+
+No Django here: the package runs and is tested without a database. The spaCy model is
+loaded once per process, on first use (see `get_nlp`).
+"""
+
+from __future__ import annotations
+
+from .numbers import words_to_number
+from .pipeline import (
+    extract_claims,
+    extract_claims_batch,
+    get_nlp,
+    load_model,
+    split_chunks,
+)
+from .types import KINDS, ExtractedClaim
+
+# The record is also known by its short name in the extraction contract.
+Claim = ExtractedClaim
+
+# Bump whenever the output for the same text can change, so stored claims can be redone.
+EXTRACTOR_VERSION = "1.0"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "KINDS",
+    "Claim",
+    "ExtractedClaim",
+    "extract_claims",
+    "extract_claims_batch",
+    "get_nlp",
+    "load_model",
+    "split_chunks",
+    "words_to_number",
+]

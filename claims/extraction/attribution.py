@@ -1,0 +1,413 @@
+"""Who a figure comes from: say-clauses, "according to", quotation frames, pronouns."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .numbers import word_set
+
+REPORTING_VERBS = word_set(
+    "say tell report estimate tweet claim warn announce state add confirm write note "
+    "explain insist allege declare reveal indicate stress argue acknowledge admit "
+    "publish document record count tally quote post told said call describe"
+)
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
+_OBJECT_REPORTING = word_set("report estimate record count document tally confirm announce")
+_CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "dep", "oprd"})
+_TOLL_VERBS = word_set("put give raise revise lower set")
+_TOLL_NOUNS = word_set("toll figure number count total estimate tally")
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PRONOUNS_GROUP = frozenset({"they", "it"})
+# Marks that set a say-clause off from the clause it reports: "..., the army said".
+_FRAME_MARKS = frozenset({",", "”", '"', ":", "—", "–", "-", "’", "''", "``", "“"})
+_OPEN_QUOTES = "“«„"
+_CLOSE_QUOTES = "”»"
+# A quote never closed is trusted to end at the paragraph break only this far: past
+# it, the mark is more likely a stray (texts whose paragraphs were joined).
+_MAX_UNCLOSED = 600
+# Straight marks further apart than this are not one quotation but two strays.
+_MAX_QUOTE = 1500
+# How far back a pronoun looks for the name it stands for.
+_PRONOUN_WINDOW = 1500
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every quotation, marks included.
+
+    Straight quotes toggle, curly quotes open and close. A quotation left open at a
+    paragraph break ends there: newspapers re-open a quote on each new paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    open_char = ""
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if open_at >= 0 and i - open_at <= _MAX_UNCLOSED:
+                spans.append((open_at, i))
+            open_at = -1
+            continue
+        if ch == '"':
+            if open_at >= 0 and open_char == '"':
+                if i - open_at > _MAX_QUOTE:
+                    # Too long for a quotation: the first mark was a stray.
+                    open_at = i
+                    continue
+                spans.append((open_at, i + 1))
+                open_at = -1
+            elif open_at < 0:
+                open_at, open_char = i, '"'
+        elif ch in _OPEN_QUOTES:
+            if open_at < 0:
+                open_at, open_char = i, ch
+        elif ch in _CLOSE_QUOTES and open_at >= 0 and open_char != '"':
+            spans.append((open_at, i + 1))
+            open_at = -1
+    if open_at >= 0 and len(text) - open_at <= _MAX_UNCLOSED:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+def _strip_the(words: list[Token]) -> list[Token]:
+    # Dates glued on by the parser ("on Monday state news agency SANA") are not the source.
+    while words and (
+        words[0].lower_ in ("the", "also", "on")
+        or words[0].is_punct
+        or words[0].is_space
+        or words[0].ent_type_ in ("DATE", "TIME")
+    ):
+        words = words[1:]
+    while words and (words[-1].is_punct or words[-1].is_space or words[-1].dep_ == "case"):
+        words = words[:-1]
+    return words
+
+
+def noun_phrase(head: Token) -> str | None:
+    """The name a subject token stands for, as written: appositions and clauses cut off."""
+    tokens = list(head.subtree)
+    # Relative clauses and appositions start at their left edge ("who spoke ...").
+    cut_at = min(
+        (
+            c.left_edge.i
+            for c in head.children
+            if c.dep_ in ("relcl", "acl", "appos") and c.i > head.i
+        ),
+        default=None,
+    )
+    if cut_at is not None:
+        tokens = [t for t in tokens if t.i < cut_at]
+    start = 0
+    for idx, t in enumerate(tokens):
+        if t.i > head.i and t.text in (",", "(", "—", "–", ";", "“", "”", '"'):
+            tokens = tokens[:idx]
+            break
+    for idx, t in enumerate(tokens):
+        if t.i < head.i and t.text in (",", "(", "“", "”", '"'):
+            start = idx + 1
+    words = _strip_the(tokens[start:])
+    if not words:
+        return None
+    doc = head.doc
+    # A span's text joins only its own tokens; Doc.text would rebuild the whole document.
+    text = doc[words[0].i : words[-1].i + 1].text
+    return " ".join(text.split()) or None
+
+
+@dataclass
+class Attributor:
+    """Attribution and quotation state for one parsed chunk."""
+
+    doc: Doc
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+    _speakers: dict[int, str | None] = field(default_factory=dict)
+    text: str = ""
+    _token_starts: list[int] | None = None
+
+    def __post_init__(self) -> None:
+        # Doc.text rebuilds the string on every access: read it once.
+        self.text = self.text or self.doc.text
+        if not self.quotes:
+            self.quotes = quote_spans(self.text)
+        self._starts = [s for s, _ in self.quotes]
+
+    def _starts_of_tokens(self) -> list[int]:
+        if self._token_starts is None:
+            self._token_starts = self.doc.to_array("IDX").tolist()
+        return self._token_starts
+
+    def _first_token_from(self, char: int) -> Token | None:
+        k = bisect.bisect_left(self._starts_of_tokens(), char)
+        return self.doc[k] if k < len(self.doc) else None
+
+    # -- quotations -----------------------------------------------------------------
+
+    def quote_index(self, char: int) -> int | None:
+        """Index of the quotation that holds a character offset, or None."""
+        k = bisect.bisect_right(self._starts, char) - 1
+        if k >= 0:
+            s, e = self.quotes[k]
+            if s < char < e:
+                return k
+        return None
+
+    def _in_quote(self, tok: Token) -> bool:
+        return self.quote_index(tok.idx) is not None
+
+    def speaker_of_quote(self, k: int) -> str | None:
+        if k in self._speakers:
+            return self._speakers[k]
+        self._speakers[k] = None  # guards against cycles through continuation
+        speaker = self._frame_speaker(k)
+        if speaker is None and k > 0:
+            # A quote that continues the previous one (new paragraph, no frame of its own).
+            prev_end = self.quotes[k - 1][1]
+            gap = self.text[prev_end : self.quotes[k][0]]
+            if gap.count(".") <= 1 and len(gap) < 300 and not _has_own_source(gap):
+                speaker = self.speaker_of_quote(k - 1)
+        self._speakers[k] = speaker
+        return speaker
+
+    def _frame_speaker(self, k: int) -> str | None:
+        qs, qe = self.quotes[k]
+        doc = self.doc
+        # After the closing mark: '..." Trump tweeted.' (same sentence or the next one).
+        first = self._first_token_from(qe)
+        while first is not None and first.is_space and "\n" not in first.text:
+            first = self._first_token_from(first.idx + 1)
+        if first is not None and "\n" not in self.text[qe : first.idx]:
+            sent = first.sent
+            end = sent.end
+            if first.i == sent.start and sent.end < len(doc):
+                end = sent.end
+            for tok in doc[first.i : min(end, first.i + 12)]:
+                if tok.text in (_OPEN_QUOTES + '"') and tok.i > first.i:
+                    break
+                speaker = self._speaker_if_reporting(tok)
+                if speaker:
+                    return speaker
+        # Before the opening mark: 'Trump said: "..."'.
+        opening = self._first_token_from(qs)
+        if opening is not None:
+            sent = opening.sent
+            for tok in reversed(doc[sent.start : opening.i]):
+                if tok.idx >= qs or self._in_quote(tok):
+                    continue
+                speaker = self._speaker_if_reporting(tok)
+                if speaker:
+                    return speaker
+            # 'Trump said:' ending the previous sentence.
+            if sent.start > 0:
+                prev = doc[sent.start - 1]
+                while prev.is_space and prev.i > 0:
+                    prev = doc[prev.i - 1]
+                if prev.text == ":":
+                    for tok in reversed(doc[prev.sent.start : prev.i]):
+                        speaker = self._speaker_if_reporting(tok)
+                        if speaker:
+                            return speaker
+        return None
+
+    def _speaker_if_reporting(self, tok: Token) -> str | None:
+        if tok.lemma_.lower() not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+            return None
+        if self._in_quote(tok):
+            return None
+        return self.subject_name(tok)
+
+    # -- names ------------------------------------------------------------------------
+
+    def subject_name(self, verb: Token) -> str | None:
+        subj = self._subject(verb)
+        if subj is None:
+            return None
+        if subj.pos_ == "PRON":
+            return self.resolve_pronoun(subj)
+        if subj.pos_ != "PROPN":
+            # "the harbour master, Peter Walsh, said": the name is what a reader checks.
+            for child in subj.children:
+                if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > subj.i:
+                    return noun_phrase(child)
+        return noun_phrase(subj)
+
+    def _subject(self, verb: Token) -> Token | None:
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        for child in verb.children:
+            # In "the fighting is reported to have killed", the subject is not the source.
+            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not passive):
+                return child
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+            return self._subject(verb.head)
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
+            # "..., estimating it would add $256bn": the participle shares its subject.
+            return self._subject(verb.head)
+        return None
+
+    def resolve_pronoun(self, pron: Token) -> str | None:
+        """The name a pronoun subject stands for: the last fitting entity before it."""
+        low = pron.lower_
+        if low in _PRONOUNS_PERSON:
+            labels: tuple[str, ...] = ("PERSON",)
+            # "Interior Minister X told reporters. He said ...": the last person quoted,
+            # named in full, beats a bare entity the tagger may have cut short.
+            best_entity = self._last_entity(pron, labels)
+            speaker = self._previous_speaker(pron, person=True)
+            if speaker and (best_entity is None or best_entity.text in speaker):
+                return speaker
+        elif low in _PRONOUNS_GROUP:
+            # "It also said ...": most often the source named by the previous say-clause.
+            speaker = self._previous_speaker(pron)
+            if speaker:
+                return speaker
+            labels = ("ORG", "NORP")
+        else:
+            return None
+        best = self._last_entity(pron, labels)
+        if best is None:
+            return None
+        words = _strip_the(list(best))
+        if not words:
+            return None
+        return self.doc[words[0].i : words[-1].i + 1].text
+
+    def _last_entity(self, pron: Token, labels: tuple[str, ...]) -> Span | None:
+        best = None
+        for ent in self.doc.ents:
+            if ent.end_char > pron.idx:
+                break
+            if pron.idx - ent.start_char <= _PRONOUN_WINDOW and ent.label_ in labels:
+                best = ent
+        return best
+
+    def _previous_speaker(self, pron: Token, *, person: bool = False) -> str | None:
+        """Subject of the last reporting verb before a pronoun (a person's, if asked)."""
+        doc = self.doc
+        first = max(0, pron.i - 120)
+        for tok in reversed(doc[first : pron.i]):
+            if pron.idx - tok.idx > _PRONOUN_WINDOW:
+                break
+            if tok.lemma_.lower() in REPORTING_VERBS and tok.pos_ == "VERB":
+                subj = self._subject(tok)
+                if subj is None or subj.pos_ == "PRON" or subj.i == pron.i:
+                    continue
+                if person and not any(t.ent_type_ == "PERSON" for t in subj.subtree):
+                    continue
+                return self.subject_name(tok)
+        return None
+
+    # -- the claim's attribution --------------------------------------------------------
+
+    def attribution(self, anchor: Token, sent: Span) -> str | None:
+        """Who the figure at `anchor` is attributed to, or None for the article's voice."""
+        k = self.quote_index(anchor.idx)
+        if k is not None:
+            speaker = self.speaker_of_quote(k)
+            if speaker:
+                return speaker
+        according = self._according_to(sent)
+        if according:
+            return according
+        best: tuple[int, str] | None = None
+        for tok in sent:
+            if tok.pos_ != "VERB" or not (
+                tok.lemma_.lower() in REPORTING_VERBS or _states_a_toll(tok)
+            ):
+                continue
+            if self._in_quote(tok) and k is None:
+                continue
+            name = self._covers(tok, anchor)
+            if name:
+                distance = abs(tok.i - anchor.i)
+                if best is None or distance < best[0]:
+                    best = (distance, name)
+        return best[1] if best else None
+
+    def _according_to(self, sent: Span) -> str | None:
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < sent.end:
+                to = tok.doc[tok.i + 1]
+                if to.lower_ != "to":
+                    continue
+                for obj in to.children:
+                    if obj.dep_ == "pobj":
+                        if obj.pos_ == "PRON":
+                            return self.resolve_pronoun(obj)
+                        return noun_phrase(obj)
+        return None
+
+    def _covers(self, verb: Token, anchor: Token) -> str | None:
+        """Subject of a reporting verb when its clause reports the figure."""
+        subj = self._subject(verb)
+        if subj is None:
+            return None
+        if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
+            return None  # the figure is in who speaks: "Three officials said"
+        in_scope = verb.left_edge.i <= anchor.i <= verb.right_edge.i and _is_ancestor(verb, anchor)
+        if in_scope and verb.lemma_.lower() not in _OBJECT_REPORTING and not _states_a_toll(verb):
+            # "claimed 100 lives", "told 300 workers": the figure is the object, not what
+            # was said. Only a clause under the verb reports it.
+            in_scope = _through_clause(verb, anchor)
+        if not in_scope and verb.dep_ in ("parataxis", "advcl", "ccomp", "conj"):
+            in_scope = _is_ancestor(verb.head, anchor) and verb.i > anchor.i
+            if in_scope and verb.dep_ == "conj":
+                in_scope = False
+        if not in_scope:
+            return None
+        if anchor.i > verb.i:
+            return self.subject_name(verb)
+        # The say-clause follows the figure: it is set off ("..., the army said"), or,
+        # where commas were stripped, it is the verb's last word and not a new clause
+        # joined by "and" ("... and the agency warned that ...").
+        first = min(subj.left_edge.i, verb.i)
+        before = verb.doc[first - 1] if first > 0 else None
+        if before is not None and before.text in _FRAME_MARKS:
+            return self.subject_name(verb)
+        own_clause = any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children)
+        if before is not None and before.pos_ != "CCONJ" and not own_clause:
+            return self.subject_name(verb)
+        return None
+
+
+def _states_a_toll(verb: Token) -> bool:
+    """ "put the death toll at 70", "gave a toll of 12": a source stating a figure."""
+    return verb.lemma_.lower() in _TOLL_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _TOLL_NOUNS for c in verb.children
+    )
+
+
+def _has_own_source(gap: str) -> bool:
+    """True when the text between two quotes is more than the first one's frame."""
+    return gap.count(",") > 2 or " according to " in gap
+
+
+def _through_clause(verb: Token, tok: Token) -> bool:
+    """True when `tok` sits under a clause of `verb` rather than its object."""
+    cur = tok
+    for _ in range(50):
+        if cur.head.i == verb.i:
+            return cur.dep_ in _CLAUSE_DEPS
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _is_ancestor(node: Token, tok: Token) -> bool:
+    if node.i == tok.i:
+        return True
+    cur = tok
+    for _ in range(50):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if cur.i == node.i:
+            return True
+    return False
