@@ -142,7 +142,7 @@ def test_measures_take_their_unit():
 
 
 def test_hyphenated_duration_is_a_duration():
-    claim = only("Talks ran over a 14-hour session.")
+    claim = only("Talks ran over a 14-hour meeting.")
     assert (claim.text, claim.unit, claim.kind) == ("14-hour", "hour", "duration")
 
 
@@ -445,7 +445,7 @@ def test_checkworthiness_ranks_casualties_above_plain_counts():
 
 
 def test_checkworthiness_ranks_durations_below_counts():
-    duration = only("Talks ran over a 14-hour session.")
+    duration = only("Talks ran over a 14-hour meeting.")
     count = only("The school bought 40 chairs.")
     assert duration.checkworthiness < count.checkworthiness
 
@@ -583,3 +583,13 @@ def test_street_numbers_are_not_claims():
 )
 def test_numbers_inside_names_are_not_claims(sentence):
     assert claims_of(sentence) == []
+
+
+def test_elided_people_carry_over_to_the_next_bare_count():
+    found = claims_of("The attack killed 40 people and wounded 120.")
+    assert [c.unit for c in found] == ["people", "people"]
+
+
+def test_things_do_not_carry_over_to_the_next_count():
+    found = claims_of("The storm destroyed 40 homes and flooded 120.")
+    assert found[1].unit is None

@@ -187,3 +187,13 @@ def test_participle_shares_the_source_of_its_clause():
 def test_calling_something_a_quote_attributes_the_quote():
     text = 'The mayor called it "a plan that will create thousands of jobs".'
     assert claim_at(text, "thousands").attribution == "mayor"
+
+
+def test_survey_found_attributes_the_figure_it_reports():
+    text = "About 40% of hospitals reported staff shortages, a survey of 2,000 trusts found."
+    assert claim_at(text, "About 40%").attribution == "a survey of 2,000 trusts"
+
+
+def test_figure_describing_the_source_has_no_attribution():
+    text = "About 40% of hospitals reported staff shortages, a survey of 2,000 trusts found."
+    assert claim_at(text, "2,000").attribution is None

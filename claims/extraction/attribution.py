@@ -12,7 +12,8 @@ from .numbers import word_set
 REPORTING_VERBS = word_set(
     "say tell report estimate tweet claim warn announce state add confirm write note "
     "explain insist allege declare reveal indicate stress argue acknowledge admit "
-    "publish document record count tally quote post told said call describe"
+    "publish document record count tally quote post told said call describe find show "
+    "suggest conclude"
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
@@ -330,6 +331,18 @@ class Attributor:
                     best = (distance, name)
         return best[1] if best else None
 
+    def _in_inner_source(self, verb: Token, anchor: Token) -> bool:
+        """True when the figure describes the source of a reporting verb under `verb`:
+        in "..., a survey of 2,000 trusts found", 2,000 is nobody's claim."""
+        for tok in verb.subtree:
+            if tok.i == verb.i or tok.pos_ != "VERB":
+                continue
+            if tok.lemma_.lower() in REPORTING_VERBS:
+                subj = self._subject(tok)
+                if subj is not None and subj.left_edge.i <= anchor.i <= subj.right_edge.i:
+                    return True
+        return False
+
     def _according_to(self, sent: Span) -> str | None:
         for tok in sent:
             if tok.lower_ == "according" and tok.i + 1 < sent.end:
@@ -350,6 +363,8 @@ class Attributor:
             return None
         if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
             return None  # the figure is in who speaks: "Three officials said"
+        if self._in_inner_source(verb, anchor):
+            return None
         in_scope = verb.left_edge.i <= anchor.i <= verb.right_edge.i and _is_ancestor(verb, anchor)
         if in_scope and verb.lemma_.lower() not in _OBJECT_REPORTING and not _states_a_toll(verb):
             # "claimed 100 lives", "told 300 workers": the figure is the object, not what

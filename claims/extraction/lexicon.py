@@ -143,7 +143,7 @@ PERCENT_WORDS = frozenset({"percent", "pct", "percentage"})
 TIME_AFTER = frozenset({"am", "pm", "gmt", "utc", "bst", "cet", "est", "edt"})
 ANCHOR_AFTER_UNIT = frozenset({"ago", "later", "earlier", "before", "after", "prior", "since"})
 ORDINAL_NOUNS = word_set(
-    "year years anniversary time times day days week month round term session consecutive "
+    "year years anniversary time times day days week month round term consecutive "
     "straight successive attempt wave phase attack offensive largest biggest highest lowest "
     "most worst deadliest longest ranked place largest-ever"
 )
@@ -206,4 +206,11 @@ ONE_NOUNS = word_set(
 STREET_WORDS = word_set(
     "street st avenue ave road rd boulevard blvd lane drive square place way terrace close "
     "crescent court"
+)
+# Counted nouns for people: the only unit a later bare figure may take over.
+PERSON_UNITS = word_set(
+    "people person civilian child man woman soldier fighter rebel militant member "
+    "resident refugee migrant protester worker patient student victim prisoner hostage "
+    "officer policeman journalist doctor volunteer villager passenger pilgrim terrorist "
+    "jihadist gunman insurgent troop servicemen serviceman syrian palestinian kurd"
 )

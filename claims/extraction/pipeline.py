@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import os
 import re
 import threading
@@ -14,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import qualifiers as q
 from .attribution import Attributor
-from .lexicon import MEASURE_UNITS, TIME_UNITS
+from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS
 from .roles import event_lemma, find_event, find_unit, trend_of, unit_lemma
 from .scoring import checkworthiness
@@ -35,6 +36,7 @@ _nlp: Language | None = None
 _nlp_lock = threading.Lock()
 
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
+_ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.!?][\"”’)]*\s+")
 
@@ -173,11 +175,31 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             index.plural_noun,
             preceding=text[max(0, sent.start_char - 4) : sent.start_char],
         )
+        found: list[ExtractedClaim] = []
         for cand in scanner.scan():
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
-                out.append(claim)
+                found.append(claim)
+        out.extend(_share_elided_units(found, text, base))
     return out
+
+
+def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> list[ExtractedClaim]:
+    """Give "120" in "killed 40 people and wounded 120" the people it leaves unsaid.
+
+    Only people are carried over, and only to a bare count joined by "and", "while" or a
+    comma shortly after: the noun is elided, not absent.
+    """
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        if cur.unit is not None or cur.kind != "count" or prev.kind != "count":
+            continue
+        if prev.unit not in PERSON_UNITS:
+            continue
+        between = text[prev.end - base : cur.start - base]
+        if len(between) <= 60 and _ELISION_RE.search(between):
+            claims[k] = dataclasses.replace(cur, unit=prev.unit)
+    return claims
 
 
 def _assemble(

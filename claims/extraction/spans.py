@@ -939,7 +939,9 @@ class SentenceScanner:
             cand.end = self.toks[j + 1].end
             return cand
         first = cand_start_index(self, cand)
-        if self._low(first - 1) == "aged":
+        if self._low(first - 1) == "aged" or (
+            self._low(first - 1) == "of" and self._low(first - 2) == "age"
+        ):
             cand.kind, cand.unit = "age", "year"
             return cand
         if (
