@@ -51,6 +51,7 @@ class FeedAdmin(admin.ModelAdmin):
         "source",
         "is_active",
         "last_polled_at",
+        "last_success_at",
         "last_status",
         "items_submitted",
     ]
