@@ -873,3 +873,41 @@ def test_api_consumer_cache_keeps_errors_out(api_consumer, settings):
     assert consumer.get(f"{API}/claims/{claim.pk}/").status_code == 404
     Claim.objects.filter(pk=claim.pk).update(verdict="verified", reviewed_at=timezone.now())
     assert consumer.get(f"{API}/claims/{claim.pk}/").status_code == 200
+
+
+def test_api_consumer_cache_refuses_a_revoked_token_at_once(api_consumer, settings):
+    settings.NEWSFACTS_API_CACHE_SECONDS = 60
+    reviewed_claim()
+    consumer = api_client(api_consumer)
+    assert consumer.get(f"{API}/claims/").status_code == 200
+    Token.objects.filter(user=api_consumer).delete()
+    assert consumer.get(f"{API}/claims/").status_code == 401
+
+
+def test_api_consumer_cache_answer_is_never_given_to_an_editor(api_consumer, editor, settings):
+    settings.NEWSFACTS_API_CACHE_SECONDS = 60
+    reviewed_claim()
+    unreviewed = ClaimFactory()
+    assert unreviewed.pk not in _ids(api_client(api_consumer).get(f"{API}/claims/"))
+    assert unreviewed.pk in _ids(api_client(editor).get(f"{API}/claims/"))
+
+
+def test_api_consumer_cache_keeps_counting_the_rate_limit(api_consumer, settings):
+    settings.NEWSFACTS_API_CACHE_SECONDS = 60
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "3/hour", "anon": None, "submit": None},
+    }
+    reviewed_claim()
+    consumer = api_client(api_consumer)
+    statuses = [consumer.get(f"{API}/claims/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_api_consumer_cache_does_not_keep_browsable_pages(api_consumer, settings):
+    settings.NEWSFACTS_API_CACHE_SECONDS = 60
+    reviewed_claim()
+    token, _ = Token.objects.get_or_create(user=api_consumer)
+    html = Client(headers={"Authorization": f"Token {token.key}", "Accept": "text/html"})
+    assert "text/html" in html.get(f"{API}/claims/")["Content-Type"]
+    assert not html.get(f"{API}/claims/").has_header("Cache-Control")

@@ -23,29 +23,39 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(number), _PERIODS[period.strip()[0]]
 
 
+def throttle_hit(scope: str, ident: str) -> tuple[bool, float]:
+    """Count one request of ``ident`` in ``scope``: (allowed, seconds until the next window)."""
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    if not rate:
+        return True, 0.0
+    allowed, period = parse_rate(rate)
+    now = time.time()
+    window = int(now // period)
+    key = f"throttle:{scope}:{ident}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    return count <= allowed, (window + 1) * period - now
+
+
 class _FixedWindowThrottle(BaseThrottle):
     scope = ""
+    wait_seconds = 0.0
 
     def ident(self, request) -> str | None:
         raise NotImplementedError
 
     def allow_request(self, request, view) -> bool:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        ident = self.ident(request) if rate else None
+        if not api_settings.DEFAULT_THROTTLE_RATES.get(self.scope):
+            return True
+        ident = self.ident(request)
         if ident is None:
             return True
-        allowed, period = parse_rate(rate)
-        now = time.time()
-        window = int(now // period)
-        self.wait_seconds = (window + 1) * period - now
-        key = f"throttle:{self.scope}:{ident}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
-        return count <= allowed
+        allowed, self.wait_seconds = throttle_hit(self.scope, ident)
+        return allowed
 
     def wait(self) -> float:
         return self.wait_seconds

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -22,7 +17,6 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -86,38 +80,6 @@ def _claim_row_or_404(user, pk: int) -> dict:
     return rows_with_evidence(rows)[0]
 
 
-def consumer_cached(request, build: Callable[[Request], Response]) -> Response:
-    """The response for a consumer's read of reviewed claims, from a short cache.
-
-    Every consumer sees the same reviewed claims, so one answer serves them all for
-    ``NEWSFACTS_API_CACHE_SECONDS``; a new verdict reaches consumers within that
-    time. Editors, who must see their own changes at once, are never served from it;
-    nor are errors, which are not stored.
-    """
-    seconds = settings.NEWSFACTS_API_CACHE_SECONDS
-    if not seconds or can_review(request.user) or request.method != "GET":
-        return build(request)
-    path = request.get_full_path()
-    key = (
-        "api:consumer:"
-        + hashlib.sha256(f"{request.accepted_renderer.format}|{path}".encode()).hexdigest()
-    )
-    hit = cache.get(key)
-    if hit is not None:
-        data, headers = hit
-        response = Response(data)
-    else:
-        response = build(request)
-        if response.status_code != 200:
-            return response
-        headers = {name: response[name] for name in ("Link",) if response.has_header(name)}
-        cache.set(key, (response.data, headers), seconds)
-    for name, value in headers.items():
-        response[name] = value
-    response["Cache-Control"] = f"private, max-age={seconds}"
-    return response
-
-
 def _with_pagination_link(response: Response, next_url: str | None) -> Response:
     if next_url:
         response["Link"] = f'<{next_url}>; rel="next"'
@@ -157,9 +119,6 @@ class ClaimListApi(APIView):
         ),
     )
     def get(self, request):
-        return consumer_cached(request, self._get)
-
-    def _get(self, request):
         filters = ClaimFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         claims = claims_filter(visible_claims(request.user), filters.validated_data)
@@ -187,12 +146,7 @@ class ClaimDetailApi(APIView):
 
     @extend_schema(operation_id="claims_retrieve", responses=ClaimOutputSerializer)
     def get(self, request, pk: int):
-        return consumer_cached(
-            request,
-            lambda request: Response(
-                self.OutputSerializer(_claim_row_or_404(request.user, pk)).data
-            ),
-        )
+        return Response(self.OutputSerializer(_claim_row_or_404(request.user, pk)).data)
 
 
 class ClaimReviewJsonLdApi(APIView):
