@@ -593,3 +593,17 @@ def test_elided_people_carry_over_to_the_next_bare_count():
 def test_things_do_not_carry_over_to_the_next_count():
     found = claims_of("The storm destroyed 40 homes and flooded 120.")
     assert found[1].unit is None
+
+
+def test_four_digit_clock_times_are_not_claims():
+    assert claims_of("The raids began around 1130 am local time.") == []
+
+
+def test_age_of_is_an_age():
+    assert find("They were children under the age of eight.", "eight").kind == "age"
+
+
+def test_extract_claims_drops_numbers_too_large_for_a_float():
+    huge = "9" * 400
+    claims = extract_claims(f"The debt reached {huge} dollars, while 12 people protested.")
+    assert [c.text for c in claims] == ["12"]

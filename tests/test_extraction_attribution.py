@@ -197,3 +197,21 @@ def test_survey_found_attributes_the_figure_it_reports():
 def test_figure_describing_the_source_has_no_attribution():
     text = "About 40% of hospitals reported staff shortages, a survey of 2,000 trusts found."
     assert claim_at(text, "2,000").attribution is None
+
+
+def test_date_after_the_source_is_dropped():
+    text = "Opposition forces on Sunday said the raids killed at least one fighter."
+    assert claim_at(text, "at least one").attribution == "Opposition forces"
+
+
+def test_quote_frame_with_an_unparsed_subject_takes_the_name_before_the_verb():
+    text = (
+        '"Nine people died and more than 40 others were wounded after the explosion of the '
+        'two car bombs" an hour apart SANA said.'
+    )
+    assert claim_at(text, "Nine").attribution == "SANA"
+
+
+def test_figures_show_names_no_source():
+    text = "The waiting list has risen to 7.6 million, new figures show."
+    assert claim_at(text, "7.6 million").attribution is None

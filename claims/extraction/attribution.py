@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -17,8 +18,14 @@ REPORTING_VERBS = word_set(
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
-_OBJECT_REPORTING = word_set("report estimate record count document tally confirm announce")
+_OBJECT_REPORTING = word_set("report estimate record count document tally confirm announce publish")
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "dep", "oprd"})
+# Subjects of "show", "suggest" and the like that name no source.
+_ANONYMOUS_SOURCE_RE = re.compile(
+    r"(?:(?:the|new|latest|recent|official|these|those)\s+)*"
+    r"(?:figures|data|statistics|numbers|results|estimates|records|it|this)",
+    re.IGNORECASE,
+)
 _TOLL_VERBS = word_set("put give raise revise lower set")
 _TOLL_NOUNS = word_set("toll figure number count total estimate tally")
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
@@ -81,7 +88,13 @@ def _strip_the(words: list[Token]) -> list[Token]:
         or words[0].ent_type_ in ("DATE", "TIME")
     ):
         words = words[1:]
-    while words and (words[-1].is_punct or words[-1].is_space or words[-1].dep_ == "case"):
+    while words and (
+        words[-1].is_punct
+        or words[-1].is_space
+        or words[-1].dep_ == "case"
+        or words[-1].ent_type_ in ("DATE", "TIME")
+        or words[-1].lower_ in ("on", "in", "at")
+    ):
         words = words[:-1]
     return words
 
@@ -100,6 +113,17 @@ def noun_phrase(head: Token) -> str | None:
     )
     if cut_at is not None:
         tokens = [t for t in tokens if t.i < cut_at]
+    # Adverbial bits the parser hangs on a name ("an hour apart SANA") are not the name.
+    dropped = {
+        t.i
+        for c in head.children
+        if c.i < head.i
+        and c.dep_ in ("advmod", "npadvmod")
+        and not any(t.pos_ == "PROPN" for t in c.subtree)
+        for t in c.subtree
+    }
+    if dropped:
+        tokens = [t for t in tokens if t.i not in dropped]
     start = 0
     for idx, t in enumerate(tokens):
         if t.i > head.i and t.text in (",", "(", "—", "–", ";", "“", "”", '"'):
@@ -217,7 +241,20 @@ class Attributor:
             return None
         if self._in_quote(tok):
             return None
+        subj = self._subject(tok)
+        if subj is None or self._in_quote(subj):
+            # The parser took a noun of the quotation as the subject ('..." SANA said'
+            # with stripped commas): the speaker is the name just before the verb.
+            return self._name_before(tok)
         return self.subject_name(tok)
+
+    def _name_before(self, verb: Token) -> str | None:
+        words: list[Token] = []
+        k = verb.i - 1
+        while k >= 0 and verb.doc[k].pos_ == "PROPN" and not self._in_quote(verb.doc[k]):
+            words.insert(0, verb.doc[k])
+            k -= 1
+        return self.doc[words[0].i : words[-1].i + 1].text if words else None
 
     # -- names ------------------------------------------------------------------------
 
@@ -232,7 +269,10 @@ class Attributor:
             for child in subj.children:
                 if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > subj.i:
                     return noun_phrase(child)
-        return noun_phrase(subj)
+        name = noun_phrase(subj)
+        if name and _ANONYMOUS_SOURCE_RE.fullmatch(name):
+            return None  # "figures show", "new data suggest": no one is named
+        return name
 
     def _subject(self, verb: Token) -> Token | None:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)

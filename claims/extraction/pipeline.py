@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import math
 import os
 import re
 import threading
@@ -206,6 +207,10 @@ def _assemble(
     doc: Doc, text: str, sent: Span, cand: Candidate, base: int, attributor: Attributor
 ) -> ExtractedClaim | None:
     if "anchor" in cand.flags:
+        return None
+    if not all(math.isfinite(x) for x in (cand.value, cand.lower, cand.upper) if x is not None):
+        # A run of hundreds of digits overflows a float: it is no figure anyone states,
+        # and infinity can be neither stored nor written as JSON.
         return None
     span = doc.char_span(cand.core_start, cand.core_end, alignment_mode="expand")
     if span is None or len(span) == 0:

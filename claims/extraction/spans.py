@@ -107,6 +107,13 @@ def _looks_like_phone(digits: str) -> bool:
     return len(separators) == 1 and sum(ch.isdigit() for ch in digits) >= 9
 
 
+def _clock_reading(value: float) -> bool:
+    """ "3 pm", "11.30 am", "1130 GMT": hours, or hours and minutes run together."""
+    if value <= 24:
+        return True
+    return float(value).is_integer() and value <= 2359 and value % 100 < 60
+
+
 def lex(text: str, offset: int = 0) -> list[Tok]:
     """Split text into tokens with absolute offsets (text starts at `offset`)."""
     toks: list[Tok] = []
@@ -456,7 +463,7 @@ class SentenceScanner:
         ):
             return True
         # Clock times: "3pm", "3 p.m.", "10 GMT"
-        if nxt is not None and nxt.lower in TIME_AFTER and core.value <= 24:
+        if nxt is not None and nxt.lower in TIME_AFTER and _clock_reading(core.value):
             return True
         if (
             nxt is not None
