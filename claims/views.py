@@ -97,61 +97,66 @@ def article_submit_page(request: HttpRequest) -> HttpResponse:
     return _render_submit(request)
 
 
-@editor_required
-@require_POST
-def article_submit_text(request: HttpRequest) -> HttpResponse:
-    form = PasteForm(request.POST)
+def _submit(request: HttpRequest, form, *, active: str, form_name: str, submit) -> HttpResponse:
+    """Validate a submit form, hand its data to the service, and go to the article;
+    on an error, show the form again with the input kept and the reason."""
     if form.is_valid():
         try:
-            result = article_submit(
-                text=form.cleaned_data["text"],
-                title=form.cleaned_data["title"],
-                source=form.cleaned_data["source"],
-                origin=Article.Origin.PASTE,
-                submitted_by=request.user,
-            )
+            result = submit(form.cleaned_data)
         except SubmissionError as exc:
             form.add_error(None, str(exc))
         else:
             return _submitted(request, result)
-    return _render_submit(request, paste_form=form, active="text", status=400)
+    return _render_submit(request, active=active, status=400, **{form_name: form})
+
+
+@editor_required
+@require_POST
+def article_submit_text(request: HttpRequest) -> HttpResponse:
+    return _submit(
+        request,
+        PasteForm(request.POST),
+        active="text",
+        form_name="paste_form",
+        submit=lambda data: article_submit(
+            text=data["text"],
+            title=data["title"],
+            source=data["source"],
+            origin=Article.Origin.PASTE,
+            submitted_by=request.user,
+        ),
+    )
 
 
 @editor_required
 @require_POST
 def article_submit_url(request: HttpRequest) -> HttpResponse:
-    form = UrlForm(request.POST)
-    if form.is_valid():
-        try:
-            result = ingestion.article_submit_url(
-                url=form.cleaned_data["url"],
-                source=form.cleaned_data["source"],
-                submitted_by=request.user,
-            )
-        except SubmissionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _submitted(request, result)
-    return _render_submit(request, url_form=form, active="url", status=400)
+    return _submit(
+        request,
+        UrlForm(request.POST),
+        active="url",
+        form_name="url_form",
+        submit=lambda data: ingestion.article_submit_url(
+            url=data["url"], source=data["source"], submitted_by=request.user
+        ),
+    )
 
 
 @editor_required
 @require_POST
 def article_submit_upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            result = ingestion.article_submit_upload(
-                uploaded_file=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                source=form.cleaned_data["source"],
-                submitted_by=request.user,
-            )
-        except SubmissionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _submitted(request, result)
-    return _render_submit(request, upload_form=form, active="upload", status=400)
+    return _submit(
+        request,
+        UploadForm(request.POST, request.FILES),
+        active="upload",
+        form_name="upload_form",
+        submit=lambda data: ingestion.article_submit_upload(
+            uploaded_file=data["file"],
+            title=data["title"],
+            source=data["source"],
+            submitted_by=request.user,
+        ),
+    )
 
 
 # --- Articles ---------------------------------------------------------------------
