@@ -215,3 +215,33 @@ def test_quote_frame_with_an_unparsed_subject_takes_the_name_before_the_verb():
 def test_figures_show_names_no_source():
     text = "The waiting list has risen to 7.6 million, new figures show."
     assert claim_at(text, "7.6 million").attribution is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "source"),
+    [
+        (
+            "Eleven villagers drowned in the flooded valley the Red Crescent said.",
+            "Eleven",
+            "Red Crescent",
+        ),
+        (
+            "Forty workers lost their jobs at the mill the Union of Textile Workers said.",
+            "Forty",
+            "Union of Textile Workers",
+        ),
+        ("Six firefighters were hurt in the blaze on Monday officials said.", "Six", "officials"),
+    ],
+)
+def test_attribution_closing_say_clause_without_comma(sentence, expression, source):
+    # Copy whose commas were stripped: the say-clause still names the source.
+    assert claim_at(sentence, expression).attribution == source
+
+
+def test_attribution_closing_say_clause_skips_a_preceding_count():
+    claim = claim_at("The shelling killed two men and injured a third KNA said.", "two")
+    assert claim.attribution == "KNA"
+
+
+def test_attribution_closing_pronoun_without_referent_is_none():
+    assert claim_at("The storm flattened 30 houses he said.", "30").attribution is None

@@ -371,6 +371,29 @@ class Attributor:
                     best = (distance, name)
         return best[1] if best else None
 
+    def _closing_speaker(self, verb: Token, anchor: Token) -> str | None:
+        """'... were killed on Tuesday activists said.' with the commas stripped.
+
+        The parser then leaves the say-verb that closes the sentence without a subject
+        and hangs the speaker on the clause before it; the speaker is the noun phrase
+        just before the verb, when the figure's clause hangs under that verb.
+        """
+        if verb.dep_ != "ROOT" or not _is_ancestor(verb, anchor):
+            return None
+        after = verb.doc[verb.i + 1 : verb.sent.end]
+        if any(t.pos_ in ("VERB", "AUX") or not _is_ancestor(verb, t) for t in after):
+            return None
+        head = _closing_noun_phrase_head(verb)
+        if head is None or self._in_quote(head):
+            return None
+        words = _strip_the(_closing_words(head, verb))
+        if not words or words[0].i <= anchor.i:
+            return None
+        name = verb.doc[words[0].i : words[-1].i + 1].text
+        if _ANONYMOUS_SOURCE_RE.fullmatch(name):
+            return None
+        return name
+
     def _in_inner_source(self, verb: Token, anchor: Token) -> bool:
         """True when the figure describes the source of a reporting verb under `verb`:
         in "..., a survey of 2,000 trusts found", 2,000 is nobody's claim."""
@@ -400,7 +423,7 @@ class Attributor:
         """Subject of a reporting verb when its clause reports the figure."""
         subj = self._subject(verb)
         if subj is None:
-            return None
+            return self._closing_speaker(verb, anchor)
         if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
             return None  # the figure is in who speaks: "Three officials said"
         if self._in_inner_source(verb, anchor):
@@ -429,6 +452,84 @@ class Attributor:
         if before is not None and before.pos_ != "CCONJ" and not own_clause:
             return self.subject_name(verb)
         return None
+
+
+def _closing_noun_phrase_head(verb: Token) -> Token | None:
+    """The head of the noun phrase just before a say-verb that ends its sentence."""
+    doc = verb.doc
+    if verb.i == 0 or doc[verb.i - 1].pos_ not in ("NOUN", "PROPN"):
+        return None
+    head = doc[verb.i - 1]
+    # "the Syrian Observatory for Human Rights": climb from "Rights" to "Observatory",
+    # within a name only ("close to the border with Turkey local sources" stays put).
+    while (
+        head.dep_ == "pobj"
+        and head.pos_ == "PROPN"
+        and head.head.dep_ == "prep"
+        and head.head.lower_ in ("of", "for")
+        and head.head.head.pos_ == "PROPN"
+        and head.head.head.i < head.i
+    ):
+        head = head.head.head
+    return head
+
+
+_NAME_ENTITIES = ("ORG", "PERSON", "NORP")
+
+
+def _closing_words(head: Token, verb: Token) -> list[Token]:
+    """The words of the speaker's noun phrase, from its modifiers up to the verb.
+
+    Without commas the parser glues the end of the clause before onto the speaker
+    ("in the blast police said", "close to the border with Turkey local sources said"),
+    so the phrase only takes determiners, adjectives and names to the left of its head,
+    and at most one common noun right beside it ("state media").
+    """
+    doc = verb.doc
+    start = head.i
+    common_nouns = 0
+    k = head.i - 1
+    while k >= 0:
+        tok = doc[k]
+        if (
+            tok.lower_ in ("of", "for")
+            and k > 0
+            and doc[k - 1].pos_ == "PROPN"
+            and doc[k + 1].pos_ == "PROPN"
+        ):
+            # Inside a name ("Syrian Observatory for Human Rights monitor"): the words of
+            # the name before "for" belong to it, whatever the parser hung them on.
+            start = k
+            k -= 1
+            while k >= 0 and doc[k].pos_ == "PROPN":
+                start = k
+                k -= 1
+            continue
+        if tok.head.i <= tok.i or tok.head.i > head.i:
+            break
+        if tok.dep_ in ("det", "amod", "poss", "case") or tok.pos_ == "PROPN":
+            start = k
+        elif tok.dep_ == "compound" and tok.pos_ == "NOUN" and common_nouns == 0 and k == start - 1:
+            common_nouns += 1
+            start = k
+        elif tok.is_punct and tok.text == "-":
+            start = k
+        else:
+            break
+        k -= 1
+    words = list(doc[start : verb.i])
+    # "injuring a fourth SANA said": a name does not start with a count or an ordinal.
+    counted = [i for i, t in enumerate(words) if t.pos_ == "NUM" or t.ent_type_ == "ORDINAL"]
+    if counted and counted[-1] + 1 < len(words):
+        words = words[counted[-1] + 1 :]
+    # "a fourth SANA": an organisation or person named after stray words is the speaker.
+    for i, tok in enumerate(words):
+        if tok.ent_type_ in _NAME_ENTITIES and tok.ent_iob_ == "B":
+            before = words[:i]
+            if any(t.pos_ in ("NOUN", "NUM") or t.ent_type_ == "ORDINAL" for t in before):
+                words = words[i:]
+            break
+    return words
 
 
 def _states_a_toll(verb: Token) -> bool:
