@@ -607,3 +607,12 @@ def test_extract_claims_drops_numbers_too_large_for_a_float():
     huge = "9" * 400
     claims = extract_claims(f"The debt reached {huge} dollars, while 12 people protested.")
     assert [c.text for c in claims] == ["12"]
+
+
+@pytest.mark.parametrize("scrap", ["Share this page 0 214", "(updated 1133 27.05.2017)"])
+def test_extract_claims_ignores_figures_in_page_furniture(scrap):
+    assert extract_claims(f"Fighting resumed in the north.\n{scrap}\n") == []
+
+
+def test_extract_claims_keeps_a_short_casualty_headline():
+    assert [c.text for c in extract_claims("Nine killed in Hama")] == ["Nine"]

@@ -20,7 +20,7 @@ from .types import KINDS, ExtractedClaim
 Claim = ExtractedClaim
 
 # Bump whenever the output for the same text can change, so stored claims can be redone.
-EXTRACTOR_VERSION = "1.2"
+EXTRACTOR_VERSION = "1.3"
 
 __all__ = [
     "EXTRACTOR_VERSION",

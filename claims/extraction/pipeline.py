@@ -19,7 +19,7 @@ from .attribution import Attributor
 from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS
 from .roles import event_lemma, find_event, find_unit, trend_of, unit_lemma
-from .scoring import checkworthiness
+from .scoring import HIGH_STAKES, checkworthiness
 from .spans import QUICK_RE, Candidate, SentenceScanner
 from .types import ExtractedClaim
 
@@ -40,6 +40,9 @@ _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[.!?][\"”’)]*\s+")
+
+# Fewer alphabetic words than this and a bare figure is not read as a statement.
+_MIN_STATEMENT_WORDS = 4
 
 
 @Language.component("newsfacts_line_breaks")
@@ -252,6 +255,18 @@ def _assemble(
     ):
         # A lone figure tied to nothing in the parse: page furniture ("Views 458"),
         # list numbering or a reference, not a statement about the world.
+        return None
+    if (
+        kind == "count"
+        and unit is None
+        and event not in HIGH_STAKES
+        and not cand.spelled
+        and sum(1 for t in sent if t.is_alpha) < _MIN_STATEMENT_WORDS
+        and not sent.text.rstrip().endswith((".", "!", "?", "”", '"', "’", "'"))
+    ):
+        # A digit in an unpunctuated scrap of two or three words ("Get short URL 0
+        # 73", "(updated 1133 27.05.2017)") is page furniture even when the parser
+        # finds a verb in it; a short sentence or a casualty headline still counts.
         return None
     trend = None if kind in ("duration", "ordinal", "age") else trend_of(event_tok, preps)
     if kind != "duration" and (m := _UP_DOWN_RE.search(text, max(0, cand.start - 12), cand.start)):
