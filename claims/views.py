@@ -363,20 +363,29 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
             apply_to_identical=data["apply_to_identical"],
         )
     except ReviewConflict as conflict:
-        # Keep what the editor wrote, and move the form to the version they have now
-        # seen: submitting again is a deliberate decision to replace the other verdict.
-        resubmit = request.POST.copy()
-        resubmit["version"] = str(conflict.current.version)
-        return _render_claim(
-            request,
-            _claim_for_page(pk),
-            verdict_form=VerdictForm(resubmit),
-            conflict=conflict,
-            status=409,
-        )
+        return _render_conflict(request, pk, conflict, VerdictForm, "verdict_form")
     label = Claim.Verdict(data["verdict"]).label
     messages.success(request, f"Marked “{label}”.")
     return redirect(claim)
+
+
+def _render_conflict(
+    request: HttpRequest, pk: int, conflict: ReviewConflict, form_class, form_name: str
+) -> HttpResponse:
+    """The claim page again, with the other editor's change and the form as it was sent.
+
+    What the editor wrote is kept, and the form moves to the version they have now
+    seen: submitting again is a deliberate decision to replace the other change.
+    """
+    resubmit = request.POST.copy()
+    resubmit["version"] = str(conflict.current.version)
+    return _render_claim(
+        request,
+        _claim_for_page(pk),
+        conflict=conflict,
+        status=409,
+        **{form_name: form_class(resubmit)},
+    )
 
 
 @editor_required
@@ -394,15 +403,7 @@ def claim_correction(request: HttpRequest, pk: int) -> HttpResponse:
             **form.changes(),
         )
     except ReviewConflict as conflict:
-        resubmit = request.POST.copy()
-        resubmit["version"] = str(conflict.current.version)
-        return _render_claim(
-            request,
-            _claim_for_page(pk),
-            correction_form=CorrectionForm(resubmit),
-            conflict=conflict,
-            status=409,
-        )
+        return _render_conflict(request, pk, conflict, CorrectionForm, "correction_form")
     messages.success(request, "Reading corrected; the change is in the history.")
     return redirect(claim)
 

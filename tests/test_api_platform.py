@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import include, path
@@ -13,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from claims.api import views as api_views
 
 from .factories import ClaimFactory
+from .test_api import api_client
 
 API = "/api/v1"
 
@@ -31,16 +31,6 @@ urlpatterns = [
 @pytest.fixture(autouse=True)
 def _fast_api_tests(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def api_client(user) -> Client:
-    if user is None:
-        return Client()
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(headers={"Authorization": f"Token {token.key}"})
 
 
 def assert_error(response, status: int, code: str) -> dict:
