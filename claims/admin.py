@@ -71,7 +71,7 @@ class FeedAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "source", "origin", "status", "claim_count", "created_at"]
+    list_display = ["__str__", "source", "domain", "origin", "status", "claim_count", "created_at"]
     list_filter = ["status", "origin", "source"]
     list_select_related = ["source"]
     search_fields = ["title", "url"]

@@ -220,6 +220,11 @@ class Article(TimestampedModel):
         return reverse("claims:article_detail", args=[self.pk])
 
     @property
+    def domain(self) -> str:
+        """The host the article was fetched from, for spotting sources not set up yet."""
+        return domain_of(self.url) if self.url else ""
+
+    @property
     def is_done(self) -> bool:
         return self.status in {self.Status.EXTRACTED, self.Status.FAILED, self.Status.UNSUPPORTED}
 

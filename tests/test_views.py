@@ -784,3 +784,17 @@ def test_dashboard_query_count_is_fixed(editor, django_assert_num_queries):
         ReviewFactory(claim=claim)
     with django_assert_num_queries(9):
         client.get(reverse("claims:dashboard"))
+
+
+def test_article_page_names_an_unknown_source_domain(editor, admin):
+    article = ArticleFactory(source=None, url="https://www.new-outlet.example/story?id=1")
+    text = client_for(editor).get(article.get_absolute_url()).content.decode()
+    assert "new-outlet.example is not a known source; an admin can add it" in text
+    admin_text = client_for(admin).get(article.get_absolute_url()).content.decode()
+    assert "/admin/claims/source/add/?name=new-outlet.example" in admin_text
+
+
+def test_article_page_known_source_shows_no_domain_notice(editor):
+    article = ArticleFactory(url="https://known.example/story")
+    text = client_for(editor).get(article.get_absolute_url()).content.decode()
+    assert "is not a known source" not in text
