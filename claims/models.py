@@ -488,7 +488,7 @@ class Claim(TimestampedModel):
     @property
     def bounds(self) -> tuple[float | None, float | None]:
         """The interval the figure commits to, for comparing it with other figures."""
-        if self.qualifier in {self.Qualifier.EXACT}:
+        if self.qualifier == self.Qualifier.EXACT:
             return self.value, self.value
         if self.qualifier == self.Qualifier.APPROXIMATE and self.value is not None:
             # "about 80" is read as within 10% either way when compared with others.

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -31,12 +30,9 @@ API = "/api/v1"
 
 @pytest.fixture(autouse=True)
 def _fast_api_tests(settings):
-    """Throttle counts live in the cache: no test inherits another's requests. The cast's
-    passwords are never checked here (tokens are), so they are hashed cheaply."""
+    """The cast's passwords are never checked here (tokens are), so they are hashed
+    cheaply. (The cache, which holds throttle counts, is emptied by conftest.)"""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def api_client(user) -> Client:
