@@ -132,6 +132,89 @@ class Feed(TimestampedModel):
         return self.url
 
 
+# --- Stories ----------------------------------------------------------------------
+
+
+class Story(TimestampedModel):
+    """One real-world event instance (an attack, a battle, a vote) and its articles.
+
+    Articles are put in a story by the worker after extraction, or by an editor; the
+    places and time span are kept here so that lists and the API need no joins.
+    """
+
+    title = models.CharField(max_length=500)
+    # An editor renamed it: the automatic title never overwrites theirs.
+    title_edited = models.BooleanField(default=False)
+    places = models.JSONField(default=list, blank=True)
+    first_published_at = models.DateTimeField(null=True, blank=True)
+    last_published_at = models.DateTimeField(null=True, blank=True)
+    article_count = models.PositiveIntegerField(default=0)
+    # Quantities in this story holding figures that cannot both be true.
+    conflict_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-last_published_at", "-id"]
+        verbose_name_plural = "stories"
+        indexes = [
+            models.Index(fields=["-last_published_at", "-id"], name="story_recent_idx"),
+            models.Index(
+                fields=["conflict_count", "-last_published_at"], name="story_conflict_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Story {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:story_detail", args=[self.pk])
+
+
+class StoryKey(models.Model):
+    """What a story is known by on one day (a place, a named entity, an event word).
+
+    New articles find their candidate stories through this table, by key and date,
+    never by scanning the stories.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=200)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "key", "day"], name="story_key_unique")
+        ]
+        indexes = [models.Index(fields=["key", "day"], name="story_key_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.day}"
+
+
+class Quantity(models.Model):
+    """The figures of one story that measure the same thing: same measure, population,
+    period and place (the cross-referencing contract)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="quantities")
+    measure = models.CharField(max_length=20)
+    population = models.CharField(max_length=100, blank=True)
+    period = models.CharField(max_length=12, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    has_conflict = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "quantities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "measure", "population", "period", "place"],
+                name="quantity_unique_per_story",
+            )
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.measure, self.population, self.period, self.place]
+        return " / ".join(p for p in parts if p)
+
+
 # --- Articles ---------------------------------------------------------------------
 
 
@@ -201,6 +284,19 @@ class Article(TimestampedModel):
     # Long articles are extracted in chunks; the UI shows done / total.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # The id the article has elsewhere (a bulk import's own id); re-imports skip it.
+    external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    # Set when an editor put the article in its story: automatic grouping leaves it there.
+    story_placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="placed_articles",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -403,6 +499,27 @@ class Claim(TimestampedModel):
         UP = "up", "Up"
         DOWN = "down", "Down"
 
+    class Measure(models.TextChoices):
+        DEATHS = "deaths", "Deaths"
+        INJURIES = "injuries", "Injuries"
+        CASUALTIES = "casualties", "Casualties"
+        MISSING = "missing", "Missing"
+        DISPLACED = "displaced", "Displaced"
+        REFUGEES = "refugees", "Refugees"
+        EVACUATED = "evacuated", "Evacuated"
+        DETAINED = "detained", "Detained"
+        AFFECTED = "affected", "Affected"
+        POPULATION = "population", "Population"
+        ATTACKS = "attacks", "Attacks"
+        MONEY = "money", "Money"
+        PERCENT = "percent", "Percent"
+        OTHER = "other", "Other"
+
+    class Period(models.TextChoices):
+        EVENT = "event", "One incident"
+        WINDOW = "window", "A stated stretch of time"
+        CUMULATIVE = "cumulative", "Since the start"
+
     class Verdict(models.TextChoices):
         UNREVIEWED = "unreviewed", "Unreviewed"
         VERIFIED = "verified", "Verified"
@@ -423,6 +540,18 @@ class Claim(TimestampedModel):
     event = models.CharField(max_length=100, blank=True)
     trend = models.CharField(max_length=4, choices=Trend.choices, blank=True)
     attribution = models.CharField(max_length=300, blank=True)
+    measure = models.CharField(max_length=20, choices=Measure.choices, blank=True)
+    population = models.CharField(max_length=100, blank=True)
+    period = models.CharField(max_length=12, choices=Period.choices, blank=True)
+    # A place named for this figure ("in Douma"), which keeps it apart from the same
+    # measure elsewhere in the story.
+    place = models.CharField(max_length=200, blank=True)
+    quantity = models.ForeignKey(
+        Quantity, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    # Another figure of the same quantity contradicts this one (kept up to date when
+    # the quantity's figures change), so the queue can filter on it with an index.
+    in_conflict = models.BooleanField(default=False)
     is_quote = models.BooleanField(default=False)
     sentence = models.TextField()
     sentence_start = models.PositiveIntegerField()
@@ -473,6 +602,10 @@ class Claim(TimestampedModel):
             models.Index(fields=["event", "unit"], name="claim_event_unit_idx"),
             models.Index(fields=["verdict", "-reviewed_at"], name="claim_reviewed_idx"),
             models.Index(fields=["assigned_to", "verdict"], name="claim_assigned_idx"),
+            models.Index(
+                fields=["in_conflict", "verdict", "-checkworthiness", "-id"],
+                name="claim_conflict_idx",
+            ),
         ]
 
     def __str__(self) -> str:
