@@ -5,8 +5,9 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -336,6 +337,10 @@ class Article(TimestampedModel):
 # --- Claims -----------------------------------------------------------------------
 
 
+# A search matching at most this many sentences is answered from the matches alone.
+_SEARCH_FEW = 1000
+
+
 class ClaimQuerySet(models.QuerySet):
     def reviewed(self) -> ClaimQuerySet:
         """Claims an editor has given a verdict."""
@@ -391,13 +396,49 @@ class ClaimQuerySet(models.QuerySet):
         if assigned_to is not None:
             qs = qs.filter(assigned_to=assigned_to)
         if search:
-            qs = qs.filter(sentence__icontains=search)
+            qs = qs.search(search)
         column = "article__published_at" if date_field == "published" else "article__created_at"
         if date_from:
             qs = qs.filter(**{f"{column}__date__gte": date_from})
         if date_to:
             qs = qs.filter(**{f"{column}__date__lte": date_to})
         return qs
+
+    def search(self, text: str) -> ClaimQuerySet:
+        """Claims whose sentence holds the words of ``text`` in any form ("killed" finds
+        "kills") or ``text`` itself, even inside a word.
+
+        PostgreSQL answers from two indexes (0005_i15_sentence_search): the full-text
+        one for words, the trigram one for parts of words. Other databases read every
+        sentence, which is fine for the embedded default's size.
+        """
+        text = " ".join(text.split())
+        if not text:
+            return self
+        substring = Q(sentence__icontains=text)
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(substring)
+        # The text goes in as a parameter; only the table name is formatted in.
+        words = RawSQL(  # noqa: S611
+            f"{Claim._meta.db_table}.search_vector @@ plainto_tsquery('english', %s)",
+            (text,),
+            output_field=models.BooleanField(),
+        )
+        # No trigram in so short a text: the index could not help with the substring.
+        condition = Q(words) if len(text) < 3 else Q(words) | substring
+        # Ordered by worth with a LIMIT, the planner walks the queue index and filters
+        # as it goes: quick when many sentences match, a walk of the whole table when
+        # few or none do. So the matches are looked up first, unordered, through the
+        # search indexes; when there are few, the page is picked from just those.
+        few = list(
+            Claim.objects.using(self.db)
+            .filter(condition)
+            .order_by()
+            .values_list("pk", flat=True)[: _SEARCH_FEW + 1]
+        )
+        if len(few) <= _SEARCH_FEW:
+            return self.filter(pk__in=few)
+        return self.filter(condition)
 
     def after_cursor(self, checkworthiness: float, pk: int) -> ClaimQuerySet:
         """The rows after (checkworthiness, id) in queue order: a keyset page, never OFFSET.
@@ -693,3 +734,41 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.url or self.source}"
+
+
+# --- Dashboard summary ------------------------------------------------------------
+
+
+class ClaimTally(models.Model):
+    """How many claims one source has with one verdict: the dashboard's counts.
+
+    The services that change claims keep these rows in step in the same transaction,
+    and a periodic recount corrects what changes outside them (an article's source
+    edited or an article deleted in the admin). Counting a million claims on every
+    dashboard load is what this saves.
+    """
+
+    # 0 stands for "no source": a plain integer keeps (source, verdict) unique on every
+    # database, where a nullable foreign key would let NULLs repeat.
+    source_key = models.PositiveBigIntegerField()
+    verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source_key", "verdict"], name="claim_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_key}/{self.verdict}: {self.count}"
+
+
+class ReviewDayTally(models.Model):
+    """How many verdict changes were made on one day (a correction of the reading is
+    not one), for the dashboard's reviews-per-day chart."""
+
+    day = models.DateField(unique=True)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count}"

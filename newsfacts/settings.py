@@ -298,6 +298,16 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(NEWSFACTS_SWEEP_EVERY_SECONDS)},
     },
 }
+# The dashboard's counts move with every verdict and extraction; this recount also
+# catches what changed outside the services (the admin edited or deleted articles).
+NEWSFACTS_DASHBOARD_RECOUNT_SECONDS = env_int(
+    "NEWSFACTS_DASHBOARD_RECOUNT_SECONDS", 900, minimum=60
+)
+CELERY_BEAT_SCHEDULE["recount-dashboard"] = {
+    "task": "claims.tasks.recount_dashboard",
+    "schedule": float(NEWSFACTS_DASHBOARD_RECOUNT_SECONDS),
+    "options": {"expires": float(NEWSFACTS_DASHBOARD_RECOUNT_SECONDS)},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Extraction -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from claims.models import Claim, Review
 from claims.services.dashboard import REVIEW_DAYS, dashboard_figures
 from claims.services.review import Relation, claim_correct, compare_figures, review_submit
+from claims.services.tallies import tallies_recount
 
 from .factories import ArticleFactory, ClaimFactory, SourceFactory
 
@@ -76,6 +77,7 @@ def test_dashboard_counts_claims_by_verdict_and_source(editor):
     for _ in range(3):
         ClaimFactory(article=ArticleFactory(source=wire))
     checked = ClaimFactory(article=ArticleFactory(source=paper))
+    tallies_recount()  # the factories write claims directly, past the services' tallies
     review_submit(claim_id=checked.pk, reviewer=editor, verdict="verified", expected_version=1)
     figures = dashboard_figures()
     counts = {bar.key: bar.value for bar in figures.by_verdict}
@@ -100,6 +102,7 @@ def test_dashboard_reviews_per_day_cover_thirty_days_and_skip_corrections(editor
     old = ClaimFactory()
     review_submit(claim_id=old.pk, reviewer=editor, verdict="false", expected_version=1)
     Review.objects.filter(claim=old).update(created_at=timezone.now() - timedelta(days=45))
+    tallies_recount()
     today = timezone.localdate()
     days = dashboard_figures(today=today).reviews_per_day
     assert len(days) == REVIEW_DAYS
@@ -113,5 +116,6 @@ def test_dashboard_reviews_per_day_places_each_review_on_its_day(editor):
     review_submit(claim_id=claim.pk, reviewer=editor, verdict="verified", expected_version=1)
     when = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
     Review.objects.update(created_at=when)
+    tallies_recount()
     days = dashboard_figures(today=date(2026, 3, 20)).reviews_per_day
     assert {d.key: d.value for d in days if d.value} == {"2026-03-10": 1}

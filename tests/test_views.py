@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from claims.models import Article, Claim, Evidence, Review
 from claims.services.review import review_submit
+from claims.services.tallies import tallies_recount
 
 from .conftest import client_for
 from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory
@@ -566,6 +567,7 @@ def reported():
         sentence="About 40 people were killed.",
         article=ArticleFactory(title="Other outlet", source=SourceFactory(name="Other Wire")),
     )
+    tallies_recount()  # the factories write claims past the services that count them
     return claim, other
 
 
@@ -777,13 +779,13 @@ def test_dashboard_bars_link_to_the_filtered_queue(editor, reported):
 def test_dashboard_query_count_is_fixed(editor, django_assert_num_queries):
     client = client_for(editor)
     client.get(reverse("claims:dashboard"))
-    with django_assert_num_queries(9):
-        client.get(reverse("claims:dashboard"))
-    for i in range(6):
-        claim = ClaimFactory(article=ArticleFactory(), value=10 * i, lower=10 * i)
-        ReviewFactory(claim=claim)
-    with django_assert_num_queries(9):
-        client.get(reverse("claims:dashboard"))
+    for rows in (1, 6):
+        for i in range(rows):
+            claim = ClaimFactory(article=ArticleFactory(), value=10 * i, lower=10 * i)
+            ReviewFactory(claim=claim)
+        tallies_recount()
+        with django_assert_num_queries(9):
+            client.get(reverse("claims:dashboard"))
 
 
 def test_article_page_names_an_unknown_source_domain(editor, admin):

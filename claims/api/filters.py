@@ -150,5 +150,5 @@ def claims_filter(queryset: QuerySet, filters: dict) -> QuerySet:
     if "published_until" in filters:
         queryset = queryset.filter(article__published_at__lte=filters["published_until"])
     if filters.get("q"):
-        queryset = queryset.filter(sentence__icontains=filters["q"])
+        queryset = queryset.search(filters["q"])
     return queryset

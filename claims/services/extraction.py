@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from claims import extraction
 from claims.models import Article, Claim, Evidence, Review
+from claims.services.tallies import claims_tally
 
 logger = logging.getLogger(__name__)
 
@@ -250,6 +251,8 @@ def claims_write_for_article(
     Claim.objects.filter(pk__in=kept_missing).update(found_in_latest=False, updated_at=now)
     Claim.objects.filter(pk__in=found_again).update(found_in_latest=True, updated_at=now)
     Claim.objects.bulk_create(to_create, batch_size=500)
+    # New claims start unreviewed; only unreviewed claims are ever deleted here.
+    claims_tally([(article.source_id, Claim.Verdict.UNREVIEWED, len(to_create) - len(to_delete))])
     Claim.objects.bulk_update(
         to_update,
         [*_FIELDS, "extractor_version", "found_in_latest", "version", "updated_at"],

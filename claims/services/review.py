@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim, Evidence, Review, Source
+from claims.services.tallies import claims_tally, reviews_tally
 
 # What an editor may correct in the extractor's reading of a figure.
 CORRECTABLE_FIELDS = (
@@ -108,6 +109,7 @@ def review_submit(
         note=note,
         created_at=now,
     )
+    _tally_verdict_change(claim.article.source_id, before, verdict, now=now)
     if evidence is not None and not evidence.is_empty():
         evidence_add(claim=claim, added_by=reviewer, evidence=evidence)
     if apply_to_identical:
@@ -136,7 +138,18 @@ def _apply_to_identical(claim: Claim, *, reviewer, note: str, now) -> int:
         )
         for repeat in repeats
     )
+    if repeats:
+        source_id = claim.article.source_id
+        unreviewed = Claim.Verdict.UNREVIEWED
+        _tally_verdict_change(source_id, unreviewed, claim.verdict, now=now, n=len(repeats))
     return len(repeats)
+
+
+def _tally_verdict_change(source_id: int | None, before: str, after: str, *, now, n: int = 1):
+    if before == after:
+        return  # Not a review for the dashboard, as for its reviews-per-day chart.
+    claims_tally([(source_id, before, -n), (source_id, after, n)])
+    reviews_tally(timezone.localdate(now), n)
 
 
 def claims_identical(claim: Claim):
