@@ -1,0 +1,122 @@
+"""The editors' pages read claims through indexes, never by scanning the whole table.
+
+On PostgreSQL, with enough claims for the planner's choice to mean something and
+fresh statistics, every SELECT that the dashboard, a claim page and a sentence
+search run is EXPLAINed; a sequential scan of claims_claim fails the test. (SQLite
+has no such planner to ask; the test is skipped there, and required in CI.)
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Article, Claim, Source
+
+from .conftest import client_for, services_required
+
+pytestmark = pytest.mark.django_db
+
+_CLAIMS = re.compile(r"\bclaims_claim\b")
+_CLAIMS_SCAN = re.compile(r"Seq Scan on claims_claim\b")
+ARTICLES = 400
+CLAIMS_PER_ARTICLE = 50
+_SENTENCE = (
+    "officials said the toll rose after strikes on the province while rescuers "
+    "reached villages and aid groups warned of displaced families near the border"
+)
+WORDS = _SENTENCE.split(" ")
+
+
+@pytest.fixture
+def many_claims():
+    if connection.vendor != "postgresql":
+        message = "query plans are checked on PostgreSQL"
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    rng = random.Random(11)
+    sources = Source.objects.bulk_create(
+        Source(name=f"Outlet {i}", slug=f"outlet-{i}") for i in range(10)
+    )
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"Article {i}",
+            body="",
+            content_hash=f"{i:064d}",
+            source=rng.choice(sources),
+            status=Article.Status.EXTRACTED,
+        )
+        for i in range(ARTICLES)
+    )
+    claims = []
+    for article in articles:
+        for n in range(CLAIMS_PER_ARTICLE):
+            value = float(rng.choice([5, 12, 40, 80, 500, 3000]))
+            claims.append(
+                Claim(
+                    article=article,
+                    start=n * 10,
+                    end=n * 10 + 3,
+                    text=str(int(value)),
+                    value=value,
+                    lower=value,
+                    upper=value,
+                    qualifier="exact",
+                    unit=rng.choice(["people", "civilian", "child", "home"]),
+                    event=rng.choice(["kill", "flee", "injure", "displace"]),
+                    sentence=" ".join(rng.choices(WORDS, k=16)) + f" {int(value)} people.",
+                    sentence_start=0,
+                    sentence_end=120,
+                    checkworthiness=rng.random(),
+                    verdict=rng.choice(["unreviewed"] * 3 + ["verified", "false"]),
+                    in_conflict=rng.random() < 0.01,
+                )
+            )
+    Claim.objects.bulk_create(claims, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return Claim.objects.order_by("-checkworthiness").first()
+
+
+def _scans_of_claims(client, url: str) -> list[str]:
+    """The plans of the page's SELECTs on claims_claim that scan the whole table."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    scans = []
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT") or not _CLAIMS.search(sql):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        if _CLAIMS_SCAN.search(plan):
+            scans.append(f"{sql}\n{plan}")
+    return scans
+
+
+@pytest.mark.parametrize("page", ["dashboard", "claim", "conflicts", "search_rare_word"])
+def test_editor_pages_read_claims_through_indexes(editor, many_claims, page):
+    urls = {
+        "dashboard": reverse("claims:dashboard"),
+        "claim": many_claims.get_absolute_url(),
+        "conflicts": reverse("claims:claim_queue") + "?in_conflict=on",
+        "search_rare_word": reverse("claims:claim_queue") + "?q=chlorine",
+    }
+    assert _scans_of_claims(client_for(editor), urls[page]) == []
+
+
+def test_search_for_a_common_word_stops_early_instead_of_reading_every_sentence(
+    editor, many_claims
+):
+    # Where most sentences match, reading the table until enough matches are found is
+    # the quick plan: the LIMIT stops it after about a thousand rows, not the table.
+    scans = _scans_of_claims(client_for(editor), reverse("claims:claim_queue") + "?q=rescuers")
+    assert all("Limit" in plan.split("Seq Scan")[0] for plan in scans)
