@@ -7,8 +7,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
+
+
+# "about 80" is read as within 10% either way when compared with other figures.
+APPROXIMATE_MARGIN = 0.1
 
 
 def content_hash_for(text: str) -> str:
@@ -410,16 +415,34 @@ class ClaimQuerySet(models.QuerySet):
             & (Q(checkworthiness__lt=checkworthiness) | Q(pk__lt=pk))
         )
 
+    def with_bounds(self) -> ClaimQuerySet:
+        """Annotate ``bound_low`` / ``bound_high``: ``Claim.bounds`` computed in SQL."""
+        approximate = Q(qualifier=Claim.Qualifier.APPROXIMATE, value__isnull=False)
+        # Least/Greatest keep low below high for negative figures ("about -12").
+        one_end = models.F("value") * (1 - APPROXIMATE_MARGIN)
+        other_end = models.F("value") * (1 + APPROXIMATE_MARGIN)
+        return self.annotate(
+            bound_low=models.Case(
+                models.When(qualifier=Claim.Qualifier.EXACT, then=models.F("value")),
+                models.When(approximate, then=Least(one_end, other_end)),
+                default=models.F("lower"),
+                output_field=models.FloatField(),
+            ),
+            bound_high=models.Case(
+                models.When(qualifier=Claim.Qualifier.EXACT, then=models.F("value")),
+                models.When(approximate, then=Greatest(one_end, other_end)),
+                default=models.F("upper"),
+                output_field=models.FloatField(),
+            ),
+        )
+
     def with_conflict(self) -> ClaimQuerySet:
         """Annotate ``conflict_id``: one figure elsewhere for the same event and counted
         thing whose bounds cannot overlap with this one's, or None.
 
-        Bounds follow ``Claim.bounds`` (exact → value, approximate → value ± 10%, the
-        others → lower/upper; NULL is open-ended), computed in SQL so that the search
-        runs in the database on the (event, unit) index.
+        Bounds are ``with_bounds()`` (NULL is open-ended), so that the search runs in
+        the database on the (event, unit) index.
         """
-        low, high = _bound_expressions()
-        other_low, other_high = _bound_expressions()
         others = (
             Claim.objects.filter(
                 event=models.OuterRef("event"),
@@ -427,18 +450,16 @@ class ClaimQuerySet(models.QuerySet):
                 kind=models.OuterRef("kind"),
             )
             .exclude(pk=models.OuterRef("pk"))
-            .annotate(other_low=other_low, other_high=other_high)
+            .with_bounds()
             .filter(
-                Q(other_low__gt=models.OuterRef("bound_high"))
-                | Q(other_high__lt=models.OuterRef("bound_low"))
+                Q(bound_low__gt=models.OuterRef("bound_high"))
+                | Q(bound_high__lt=models.OuterRef("bound_low"))
             )
             .order_by()
             .values("pk")[:1]
         )
         return (
-            self.exclude(unit="")
-            .annotate(bound_low=low, bound_high=high)
-            .annotate(conflict_id=models.Subquery(others))
+            self.exclude(unit="").with_bounds().annotate(conflict_id=models.Subquery(others))
         )
 
     def conflicts_awaiting_review(self, *, limit: int = 10) -> ClaimQuerySet:
@@ -453,29 +474,12 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
-def _bound_expressions():
-    """SQL for the low and high ends of ``Claim.bounds``."""
-    low = models.Case(
-        models.When(qualifier="exact", then=models.F("value")),
-        models.When(qualifier="approximate", then=models.F("value") * 0.9),
-        default=models.F("lower"),
-        output_field=models.FloatField(),
-    )
-    high = models.Case(
-        models.When(qualifier="exact", then=models.F("value")),
-        models.When(qualifier="approximate", then=models.F("value") * 1.1),
-        default=models.F("upper"),
-        output_field=models.FloatField(),
-    )
-    return low, high
-
-
 class Claim(TimestampedModel):
     """A numeric claim found in an article.
 
-    Numbers are floats: the extractor's contract (CONVENTIONS.md) gives floats, the
-    figures in news carry far fewer than the 15 significant digits a double keeps,
-    and range comparisons between claims stay plain SQL comparisons.
+    Numbers are floats: the extractor gives floats, the figures in news carry far
+    fewer than the 15 significant digits a double keeps, and range comparisons
+    between claims stay plain SQL comparisons.
     """
 
     class Qualifier(models.TextChoices):
@@ -620,12 +624,17 @@ class Claim(TimestampedModel):
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
-        """The interval the figure commits to, for comparing it with other figures."""
+        """The interval the figure commits to, for comparing it with other figures.
+
+        Exact is its value, approximate its value ± ``APPROXIMATE_MARGIN``, the others
+        their own lower and upper (None where the text commits to no bound). Lists and
+        filters compute the same in SQL with ``ClaimQuerySet.with_bounds()``.
+        """
         if self.qualifier == self.Qualifier.EXACT:
             return self.value, self.value
         if self.qualifier == self.Qualifier.APPROXIMATE and self.value is not None:
-            # "about 80" is read as within 10% either way when compared with others.
-            return self.value * 0.9, self.value * 1.1
+            ends = (self.value * (1 - APPROXIMATE_MARGIN), self.value * (1 + APPROXIMATE_MARGIN))
+            return min(ends), max(ends)
         return self.lower, self.upper
 
 

@@ -111,6 +111,7 @@ def test_claims_assign_skips_reviewed(editor):
         (("exact", 100, 100, 100), ("upper_bound", 60, None, 60), Relation.CONFLICTS, -40),
         (("vague", None, 2000, 9999), ("exact", 12000, 12000, 12000), Relation.CONFLICTS, 2001),
         (("range", None, 50, 60), ("range", None, 55, 70), Relation.AGREES, 0),
+        (("approximate", -12, None, None), ("exact", -12, -12, -12), Relation.AGREES, 0),
     ],
 )
 def test_compare_figures_by_ranges(mine, theirs, relation, difference):
