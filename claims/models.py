@@ -11,7 +11,6 @@ from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 
-
 # "about 80" is read as within 10% either way when compared with other figures.
 APPROXIMATE_MARGIN = 0.1
 
@@ -458,9 +457,7 @@ class ClaimQuerySet(models.QuerySet):
             .order_by()
             .values("pk")[:1]
         )
-        return (
-            self.exclude(unit="").with_bounds().annotate(conflict_id=models.Subquery(others))
-        )
+        return self.exclude(unit="").with_bounds().annotate(conflict_id=models.Subquery(others))
 
     def conflicts_awaiting_review(self, *, limit: int = 10) -> ClaimQuerySet:
         """Unreviewed figures that another figure contradicts, most check-worthy first."""

@@ -108,9 +108,7 @@ def claims_filter(queryset: QuerySet, filters: dict) -> QuerySet:
             queryset = queryset.filter(**{name: filters[name]})
     if "value_min" in filters or "value_max" in filters:
         # A figure with no bound at all commits to nothing, so matches no range.
-        queryset = queryset.with_bounds().exclude(
-            bound_low__isnull=True, bound_high__isnull=True
-        )
+        queryset = queryset.with_bounds().exclude(bound_low__isnull=True, bound_high__isnull=True)
         if "value_min" in filters:
             queryset = queryset.filter(
                 Q(bound_high__gte=filters["value_min"]) | Q(bound_high__isnull=True)
