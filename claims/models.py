@@ -528,6 +528,36 @@ class Claim(TimestampedModel):
         MISLEADING = "misleading", "Misleading"
         UNVERIFIABLE = "unverifiable", "Unverifiable"
 
+    # The extractor's reading of the figure, which an editor may correct. The one list:
+    # extraction writes these, the correction form offers them, the API and the CSV
+    # show them. A new reading field is a column here and a name in this tuple.
+    READING_FIELDS = (
+        "value",
+        "lower",
+        "upper",
+        "qualifier",
+        "unit",
+        "event",
+        "trend",
+        "attribution",
+        "measure",
+        "population",
+        "period",
+    )
+    # Everything extraction writes on a claim: the reading, and where and how the
+    # figure stands in the text. Fields the extractor does not give are left alone.
+    EXTRACTED_FIELDS = (
+        "text",
+        *READING_FIELDS,
+        "kind",
+        "place",
+        "is_quote",
+        "sentence",
+        "sentence_start",
+        "sentence_end",
+        "checkworthiness",
+    )
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -23,21 +23,11 @@ from claims.models import Article, Claim, Evidence, Review
 
 logger = logging.getLogger(__name__)
 
-# Extractor fields copied onto a Claim row; None becomes "" in the text columns.
-_TEXT_FIELDS = ("unit", "event", "trend", "attribution")
-_FIELDS = (
-    "text",
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
-    "kind",
-    *_TEXT_FIELDS,
-    "is_quote",
-    "sentence",
-    "sentence_start",
-    "sentence_end",
-    "checkworthiness",
+# Text columns hold "" where the extractor says None.
+_TEXT_FIELDS = frozenset(
+    name
+    for name in Claim.EXTRACTED_FIELDS
+    if isinstance(Claim._meta.get_field(name), models.CharField | models.TextField)
 )
 
 
@@ -252,7 +242,7 @@ def claims_write_for_article(
     Claim.objects.bulk_create(to_create, batch_size=500)
     Claim.objects.bulk_update(
         to_update,
-        [*_FIELDS, "extractor_version", "found_in_latest", "version", "updated_at"],
+        [*Claim.EXTRACTED_FIELDS, "extractor_version", "found_in_latest", "version", "updated_at"],
         batch_size=500,
     )
     Article.objects.filter(pk=article.pk).update(
@@ -272,8 +262,8 @@ def claims_write_for_article(
 
 def _claim_values(item) -> dict:
     data = item.to_dict()
-    values = {name: data[name] for name in _FIELDS}
-    for name in _TEXT_FIELDS:
+    values = {name: data[name] for name in Claim.EXTRACTED_FIELDS if name in data}
+    for name in _TEXT_FIELDS & values.keys():
         values[name] = values[name] or ""
     values["text"] = values["text"][:500]
     values["checkworthiness"] = min(1.0, max(0.0, float(values["checkworthiness"])))

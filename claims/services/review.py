@@ -12,17 +12,6 @@ from django.utils import timezone
 
 from claims.models import Claim, Evidence, Review, Source
 
-# What an editor may correct in the extractor's reading of a figure.
-CORRECTABLE_FIELDS = (
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
-    "unit",
-    "event",
-    "trend",
-    "attribution",
-)
 # Claims reading the same on these fields are "identical figures" (repeats).
 _IDENTITY_FIELDS = ("value", "lower", "upper", "qualifier", "unit", "event")
 
@@ -168,8 +157,9 @@ def evidence_add(*, claim: Claim, added_by, evidence: EvidenceInput) -> Evidence
 
 @transaction.atomic
 def claim_correct(*, claim_id: int, editor, expected_version: int, **fields) -> Claim:
-    """Correct the extractor's reading of a figure; the change goes into the history."""
-    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    """Correct the extractor's reading of a figure (``Claim.READING_FIELDS``); the change
+    goes into the history."""
+    unknown = set(fields) - set(Claim.READING_FIELDS)
     if unknown:
         raise ValueError(f"These fields cannot be corrected: {', '.join(sorted(unknown))}.")
     old = Claim.objects.get(pk=claim_id)
