@@ -326,7 +326,7 @@ def test_sweep_fails_fetch_past_cap_and_resends_others():
 
     counts = articles_fetch_sweep_stale()
 
-    assert counts == {"failed": 1, "sent": 1}
+    assert counts == {"failed": 1, "sent": 1, "unsent": 0}
     spent.refresh_from_db()
     assert spent.status == Article.Status.FAILED
     assert "after 2 attempts" in spent.last_error

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from claims.models import Article, Feed, Source, content_hash_for
+from claims.services.dispatch import EXTRACT_ARTICLE, task_send, task_send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ def _find_existing(*, content_hash: str, url: str | None) -> Article | None:
 
 def extraction_enqueue_on_commit(article_id: int) -> None:
     """Queue extraction after the article is committed, so a worker always finds it."""
-    transaction.on_commit(lambda: extraction_enqueue(article_id))
+    task_send_on_commit(EXTRACT_ARTICLE, article_id)
 
 
 def extraction_enqueue(article_id: int) -> bool:
@@ -179,15 +180,4 @@ def extraction_enqueue(article_id: int) -> bool:
     A broker that is down must not lose the submission: the article stays queued in
     the database and the periodic sweep sends it again once the broker is back.
     """
-    from claims.tasks import extract_article_claims
-
-    try:
-        extract_article_claims.apply_async(args=[article_id], retry=False)
-    except Exception as exc:  # kombu raises several unrelated types for a dead broker
-        logger.warning(
-            "extraction not queued article_id=%s error=%s: the sweep will retry",
-            article_id,
-            exc,
-        )
-        return False
-    return True
+    return task_send(EXTRACT_ARTICLE, article_id)
