@@ -28,12 +28,7 @@ class SourceAdmin(admin.ModelAdmin):
     inlines = [SourceDomainInline, FeedInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(article_count=Count("articles", distinct=True))
-            .prefetch_related("domains")
-        )
+        return super().get_queryset(request).with_article_counts().prefetch_related("domains")
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, obj: Source) -> int:

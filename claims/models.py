@@ -668,11 +668,6 @@ class Claim(TimestampedModel):
 # --- Reviews and evidence ---------------------------------------------------------
 
 
-class ReviewQuerySet(models.QuerySet):
-    def with_people(self) -> ReviewQuerySet:
-        return self.select_related("reviewer", "claim")
-
-
 class Review(models.Model):
     """One verdict change. Append-only: the history of a claim is never rewritten."""
 
@@ -684,8 +679,6 @@ class Review(models.Model):
     to_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
