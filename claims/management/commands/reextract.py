@@ -25,7 +25,7 @@ def _day(text: str) -> date:
 
 
 def version_key(text: str) -> tuple[int, ...] | None:
-    """The numbers a version starts with ("1.3+en_core_web_sm" → (1, 3)); None for none."""
+    """The numbers a version starts with ("1.3+sm-3.8" → (1, 3)); None for none."""
     match = _VERSION.match(text.strip())
     return tuple(int(part) for part in match.group().split(".")) if match else None
 
