@@ -28,13 +28,6 @@ from .factories import (
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def _fast_api_tests(settings):
-    """The cast's passwords are never checked here (tokens are), so they are hashed
-    cheaply. (The cache, which holds throttle counts, is emptied by conftest.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_client(user) -> Client:
     """A client that authenticates the way API consumers do: with a token."""
     if user is None:
