@@ -39,20 +39,31 @@ def retry_countdown(retries: int, *, base: int) -> int:
     return min(settings.NEWSFACTS_RETRY_BACKOFF_MAX_SECONDS, base * 2**retries)
 
 
+def _retrying(task, service, retry_on: type[Exception], *, base: int, **ids: int) -> None:
+    """Run the service; retry the task with a growing wait when it says to.
+
+    Attempts are capped by the service, in the database, not by Celery, so that the
+    count survives lost messages and sweeps.
+    """
+    try:
+        service(**ids)
+    except retry_on as exc:
+        countdown = retry_countdown(task.request.retries, base=base)
+        raise task.retry(exc=exc, countdown=countdown) from exc
+
+
 # --- Extraction -------------------------------------------------------------------
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def extract_article_claims(self, article_id: int) -> None:
-    try:
-        extraction_services.claims_extract_for_article(article_id=article_id)
-    except extraction_services.ExtractionRetry as exc:
-        # The attempt cap is counted in the database, not by Celery, so that it
-        # survives lost messages and sweeps.
-        countdown = retry_countdown(
-            self.request.retries, base=settings.NEWSFACTS_RETRY_BACKOFF_SECONDS
-        )
-        raise self.retry(exc=exc, countdown=countdown) from exc
+    _retrying(
+        self,
+        extraction_services.claims_extract_for_article,
+        extraction_services.ExtractionRetry,
+        base=settings.NEWSFACTS_RETRY_BACKOFF_SECONDS,
+        article_id=article_id,
+    )
 
 
 @shared_task(acks_late=True)
@@ -65,14 +76,13 @@ def sweep_stale_articles() -> dict[str, int]:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def fetch_article(self, article_id: int) -> None:
-    try:
-        ingestion.article_fetch(article_id=article_id)
-    except ingestion.FetchRetry as exc:
-        # Counted in the database too, like extraction attempts.
-        countdown = retry_countdown(
-            self.request.retries, base=settings.NEWSFACTS_FETCH_RETRY_SECONDS
-        )
-        raise self.retry(exc=exc, countdown=countdown) from exc
+    _retrying(
+        self,
+        ingestion.article_fetch,
+        ingestion.FetchRetry,
+        base=settings.NEWSFACTS_FETCH_RETRY_SECONDS,
+        article_id=article_id,
+    )
 
 
 @shared_task(acks_late=True)
