@@ -63,6 +63,18 @@ def _submit(text: str) -> Article:
         return services.article_submit(text=text, origin=Article.Origin.PASTE).article
 
 
+def _run_with_broker_down(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh process whose broker does not answer."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=worker_env(CELERY_BROKER_URL=CLOSED_BROKER),
+        capture_output=True,
+        text=True,
+        timeout=120,  # a send gives up on the broker within seconds, never hangs
+    )
+
+
 def _reload(article: Article) -> Article:
     article.refresh_from_db()
     return article
@@ -135,14 +147,7 @@ def test_broker_down_at_submit_article_kept_queued_then_extracted_by_the_sweep()
         f"    result = services.article_submit(text={TEXT!r}, origin='paste')\n"
         "print(json.dumps({'id': result.article.pk, 'seconds': time.monotonic() - started}))\n"
     )
-    submit = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=worker_env(CELERY_BROKER_URL=CLOSED_BROKER),
-        capture_output=True,
-        text=True,
-        timeout=120,  # the submit gives up on the broker within seconds, never hangs
-    )
+    submit = _run_with_broker_down(code)
     assert submit.returncode == 0, submit.stderr
     assert "extraction not queued" in submit.stderr
     article = Article.objects.get(pk=json.loads(submit.stdout.splitlines()[-1])["id"])
@@ -181,14 +186,7 @@ def test_sweep_with_broker_down_stops_at_first_failure_and_leaves_the_rest(sweep
         "from claims.services import extraction, ingestion\n"
         f"print(json.dumps({sweep}(older_than=timedelta(0))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=worker_env(CELERY_BROKER_URL=CLOSED_BROKER),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _run_with_broker_down(code)
     assert result.returncode == 0, result.stderr
     counts = json.loads(result.stdout.splitlines()[-1])
     assert (counts["sent"], counts["unsent"]) == (0, 2)
