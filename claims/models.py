@@ -417,23 +417,21 @@ class ClaimQuerySet(models.QuerySet):
     def with_bounds(self) -> ClaimQuerySet:
         """Annotate ``bound_low`` / ``bound_high``: ``Claim.bounds`` computed in SQL."""
         approximate = Q(qualifier=Claim.Qualifier.APPROXIMATE, value__isnull=False)
-        # Least/Greatest keep low below high for negative figures ("about -12").
-        one_end = models.F("value") * (1 - APPROXIMATE_MARGIN)
-        other_end = models.F("value") * (1 + APPROXIMATE_MARGIN)
-        return self.annotate(
-            bound_low=models.Case(
-                models.When(qualifier=Claim.Qualifier.EXACT, then=models.F("value")),
-                models.When(approximate, then=Least(one_end, other_end)),
-                default=models.F("lower"),
-                output_field=models.FloatField(),
-            ),
-            bound_high=models.Case(
-                models.When(qualifier=Claim.Qualifier.EXACT, then=models.F("value")),
-                models.When(approximate, then=Greatest(one_end, other_end)),
-                default=models.F("upper"),
-                output_field=models.FloatField(),
-            ),
+        ends = (
+            models.F("value") * (1 - APPROXIMATE_MARGIN),
+            models.F("value") * (1 + APPROXIMATE_MARGIN),
         )
+
+        def bound(own_field: str, pick):
+            return models.Case(
+                models.When(qualifier=Claim.Qualifier.EXACT, then=models.F("value")),
+                # Least/Greatest keep low below high for negative figures ("about -12").
+                models.When(approximate, then=pick(*ends)),
+                default=models.F(own_field),
+                output_field=models.FloatField(),
+            )
+
+        return self.annotate(bound_low=bound("lower", Least), bound_high=bound("upper", Greatest))
 
     def with_conflict(self) -> ClaimQuerySet:
         """Annotate ``conflict_id``: one figure elsewhere for the same event and counted
