@@ -34,6 +34,7 @@ from claims.services.review import (
     claims_unassign,
     review_submit,
 )
+from claims.templatetags.claims_tags import claim_rows
 
 RECENT_ARTICLES = 8
 
@@ -240,7 +241,8 @@ def _with_params(request: HttpRequest, **changes: str | None) -> str:
 
 def _row_response(request: HttpRequest, claim_id: int, **extra) -> HttpResponse:
     claim = Claim.objects.for_queue_page().get(pk=claim_id)
-    return render(request, "claims/_claim_row.html", {"claim": claim, **extra})
+    (row,) = claim_rows([claim], user_id=request.user.pk)
+    return render(request, "claims/_claim_row.html", {"row": row, **extra})
 
 
 @editor_required

@@ -465,6 +465,44 @@ def test_queue_rows_escape_the_sentence(editor):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
+def test_queue_rows_escape_article_text_and_link_each_claim(editor, other_editor):
+    source = SourceFactory(name="Tom & <Jerry> Wire")
+    article = ArticleFactory(source=source, title="Sirens <b>loud</b> & " + "y" * 60)
+    claim = ClaimFactory(
+        article=article,
+        unit="people<i>",
+        event="kill&",
+        trend="up",
+        attribution="the <UN>",
+        checkworthiness=0.125,
+        assigned_to=other_editor,
+    )
+    html = _queue(client_for(editor)).content.decode()
+    assert f'data-url="{claim.get_absolute_url()}"' in html
+    assert f'action="{reverse("claims:claim_quick_verdict", args=[claim.pk])}"' in html
+    assert f'<a href="{article.get_absolute_url()}#claim-{claim.pk}">' in html
+    assert "Tom &amp; &lt;Jerry&gt; Wire" in html
+    # 60 characters with the ellipsis, as truncatechars counts, then escaped
+    assert "Sirens &lt;b&gt;loud&lt;/b&gt; &amp; " + "y" * 38 + "…</a>" in html
+    assert "people&lt;i&gt;" in html
+    assert "kill&amp; · up" in html
+    assert "per the &lt;UN&gt;" in html
+    assert '<td class="num">0.13</td>' in html  # rounded half up, as floatformat does
+    assert "→ other_editor" in html
+    assert "<b>" not in html and "<UN>" not in html
+
+
+def test_queue_rows_offer_my_claims_back_and_the_rest_to_me(editor):
+    mine = ClaimFactory(assigned_to=editor, checkworthiness=0.9)
+    free = ClaimFactory(checkworthiness=0.5)
+    html = _queue(client_for(editor)).content.decode()
+    row_of_mine = html[html.index(f'id="row-{mine.pk}"') : html.index(f'id="row-{free.pk}"')]
+    free_row = html[html.index(f'id="row-{free.pk}"') : html.index("</tbody>")]
+    assert 'value="unassign"' in row_of_mine and "give back" in row_of_mine
+    assert 'value="assign"' in free_row and "assign to me" in free_row
+    assert "give back" not in free_row
+
+
 def test_quick_verdict_htmx_returns_the_updated_row(editor):
     claim = ClaimFactory()
     response = client_for(editor).post(

@@ -6,14 +6,18 @@ the markup these functions add themselves is trusted.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django import template
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from claims.models import Claim
 
@@ -64,20 +68,44 @@ def signed_figure(value) -> str:
     return "0"
 
 
-def _marked(claim, text: str, *, link: bool, anchor: bool) -> SafeString:
+# Labels by value, read once: a model's get_FOO_display() builds its choices dict on
+# every call, which a page of fifty rows pays hundreds of times.
+_VERDICT_LABELS = {value: str(label) for value, label in Claim.Verdict.choices}
+_QUALIFIER_LABELS = {value: str(label) for value, label in Claim.Qualifier.choices}
+_TREND_LABELS = {value: str(label) for value, label in Claim.Trend.choices}
+
+# A primary key no table reaches, reversed once per page and replaced by each row's.
+_ANY_PK = 2**62
+
+
+class _LinkPattern:
+    """A URL with one ``<int:pk>``, reversed and escaped once, filled in for each row."""
+
+    def __init__(self, name: str):
+        head, tail = reverse(name, args=[_ANY_PK]).split(str(_ANY_PK))
+        self.head, self.tail = html.escape(head), html.escape(tail)
+
+    def __call__(self, pk: int) -> SafeString:
+        return SafeString(f"{self.head}{pk}{self.tail}")
+
+
+def _html(text: str) -> SafeString:
+    """``text`` escaped for HTML, as autoescaping would, but once per value in Python."""
+    return SafeString(html.escape(text))
+
+
+def _marked(claim, text: str, *, href: str = "", anchor: bool) -> SafeString:
     attrs = format_html(
         ' class="fig v-{}" title="{} · {}"',
         claim.verdict,
-        claim.get_verdict_display(),
-        claim.get_qualifier_display(),
+        _VERDICT_LABELS.get(claim.verdict, claim.verdict),
+        _QUALIFIER_LABELS.get(claim.qualifier, claim.qualifier),
     )
     if anchor:
         attrs = format_html('{} id="claim-{}"', attrs, claim.pk)
     inner = escape(text)
-    if link:
-        inner = format_html(
-            '<a href="{}">{}</a>', reverse("claims:claim_detail", args=[claim.pk]), inner
-        )
+    if href:
+        inner = format_html('<a href="{}">{}</a>', href, inner)
     return format_html("<mark{}>{}</mark>", attrs, inner)
 
 
@@ -90,11 +118,13 @@ def highlight_article(body: str, claims: Iterable) -> SafeString:
     """
     pieces: list[str] = []
     position = 0
+    claim_url = _LinkPattern("claims:claim_detail")
     for claim in sorted(claims, key=lambda c: (c.start, c.end)):
         if claim.start < position or claim.end > len(body):
             continue
         pieces.append(escape(body[position : claim.start]))
-        pieces.append(_marked(claim, body[claim.start : claim.end], link=True, anchor=True))
+        text = body[claim.start : claim.end]
+        pieces.append(_marked(claim, text, href=claim_url(claim.pk), anchor=True))
         position = claim.end
     pieces.append(escape(body[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
@@ -111,7 +141,7 @@ def sentence_with_figure(claim) -> SafeString:
     return format_html(
         "{}{}{}",
         sentence[:start],
-        _marked(claim, sentence[start:end], link=False, anchor=False),
+        _marked(claim, sentence[start:end], anchor=False),
         sentence[end:],
     )
 
@@ -319,3 +349,73 @@ def verdict_key(verdict: str) -> str:
 def quick_verdicts() -> tuple[QuickVerdict, ...]:
     """The verdicts a queue row offers, each with its label and key."""
     return QUICK_VERDICTS
+
+
+# --- Queue rows -------------------------------------------------------------------
+
+_TITLE_CHARS = 60
+
+
+@register.simple_tag(takes_context=True)
+def queue_rows(context, claims: Iterable) -> list[dict]:
+    """The queue rows of ``claims`` for the signed-in editor (see ``claim_rows``)."""
+    user = context.get("user")
+    return claim_rows(claims, user_id=getattr(user, "pk", None))
+
+
+def claim_rows(claims: Iterable, *, user_id: int | None) -> list[dict]:
+    """Each queue row's words and links, worked out in Python once per page.
+
+    Through the template language a row cost about 0.6 ms of CPU (hundreds of variable
+    lookups, a reverse() per link, display methods and filters), so fifty rows were most
+    of a queue page. claims/_claim_row.html now only places these ready values; the
+    links share one reverse() each per page and the verdict buttons are rendered once.
+    """
+    claim_url = _LinkPattern("claims:claim_detail")
+    verdict_url = _LinkPattern("claims:claim_quick_verdict")
+    article_url = _LinkPattern("claims:article_detail")
+    assign_url = _html(reverse("claims:claim_assignment"))
+    buttons = render_to_string("claims/_verdict_buttons.html", {"verdicts": QUICK_VERDICTS})
+    rows = []
+    for claim in claims:
+        pk = claim.pk
+        article = claim.article
+        source = article.source
+        title = str(article)
+        if len(title) > _TITLE_CHARS:
+            title = Truncator(title).chars(_TITLE_CHARS)
+        assignee = claim.assigned_to
+        if claim.assigned_to_id == user_id:
+            assign_action = "unassign"
+        elif not claim.is_reviewed:
+            assign_action = "assign"
+        else:
+            assign_action = ""
+        # Every value is escaped here once (SafeString), or is a number turned into
+        # text here: the template then neither escapes nor localises it again.
+        rows.append(
+            {
+                "claim": claim,
+                "pk": SafeString(pk),
+                "verdict": _html(claim.verdict),
+                "verdict_label": _html(_VERDICT_LABELS.get(claim.verdict, claim.verdict)),
+                "version": SafeString(claim.version),
+                "url": claim_url(pk),
+                "verdict_url": verdict_url(pk),
+                "assign_url": assign_url,
+                "assign_action": assign_action,
+                "assignee": _html(assignee.get_username()) if assignee is not None else "",
+                "sentence": sentence_with_figure(claim),
+                "reading": _html(reading(claim)),
+                "unit": _html(claim.unit),
+                "event": _html(claim.event),
+                "trend": _html(_TREND_LABELS.get(claim.trend, claim.trend).lower()),
+                "attribution": _html(claim.attribution),
+                "source": _html((source.name if source is not None else "") or "—"),
+                "article_url": article_url(article.pk),
+                "title": _html(title),
+                "worth": floatformat(claim.checkworthiness, 2),
+                "buttons": buttons,
+            }
+        )
+    return rows
