@@ -1,18 +1,28 @@
-"""How fast is the claims list under load, next to the fastest view Django can serve?
+"""How fast are the API's claim reads under load, next to the fastest view Django serves?
 
-    DATABASE_URL=postgres://USER@127.0.0.1:5432/DBNAME .venv/bin/python bench/api_load.py
+    DATABASE_URL=postgres://USER@127.0.0.1:5432/DBNAME \
+    NEWSFACTS_CACHE_URL=redis://127.0.0.1:6379/N .venv/bin/python bench/api_load.py
 
 Migrates the database, fills it with 100,000 claims (once; later runs reuse them),
-starts gunicorn on a free port of 127.0.0.1 with production settings, and sends a
-fixed number of requests from this process with a pool of keep-alive threads to:
+starts gunicorn on a free port of 127.0.0.1 with production settings and
+``--workers`` processes, and sends a fixed number of requests from this process with
+a pool of keep-alive threads to, one after the other:
 
 - ``/api/v1/health``: a bare Django view with a fixed JSON body, the ceiling;
-- ``/api/v1/claims/``: the first page of reviewed claims, as an API consumer;
+- the claims list: the first page of reviewed claims, as an API consumer;
+- a filtered list: one source's reviewed claims of one event above a value;
+- one claim, and the same claim as ClaimReview JSON-LD;
 - ``/api/v1/sources/``: a one-query DRF endpoint with the same token authentication,
-  to tell the cost of the list from the cost of any authenticated API request.
+  to tell the cost of the claim reads from the cost of any authenticated API request.
 
-It prints requests/s, p50 and p99 latency and the error count for each, and the
-list's share of the ceiling (the goal is at least 50%, with no errors).
+The consumers' shared answer cache is off (``--cache-seconds 0``, the default), so
+every request reads the database: the figures are the API's own. Give
+``NEWSFACTS_CACHE_URL`` as production does (a shared cache holds the rate counters and
+the verified tokens); without it each worker keeps its own.
+
+It prints requests/s, p50 and p99 latency and the error count for each, each claim
+read's share of the ceiling (the goal is at least 25% each, with no errors) and the
+machine's load average, which moves the figures on a shared machine.
 """
 
 from __future__ import annotations
@@ -37,6 +47,8 @@ CLAIMS_PER_ARTICLE = 20
 SOURCES = 25
 BENCH_USER = "bench-consumer"
 BATCH = 5_000
+# Each claim read's requests/s as a share of the bare health view's, in the same run.
+GOAL_SHARE = 0.25
 
 
 def _production_env(database_url: str) -> dict[str, str]:
@@ -61,8 +73,9 @@ def _production_env(database_url: str) -> dict[str, str]:
 # --- Data -------------------------------------------------------------------------
 
 
-def seed(env: dict[str, str]) -> str:
-    """Create the bench data unless it is there; return the consumer's token."""
+def seed(env: dict[str, str]) -> tuple[str, int]:
+    """Create the bench data unless it is there; return the consumer's token and the id
+    of a reviewed claim with evidence."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -159,7 +172,13 @@ def seed(env: dict[str, str]) -> str:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     consumer = User.objects.get_or_create(username=BENCH_USER)[0]
-    return Token.objects.get_or_create(user=consumer)[0].key
+    claim_id = (
+        Claim.objects.filter(article__source__in=bench_sources, evidence__isnull=False)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return Token.objects.get_or_create(user=consumer)[0].key, claim_id
 
 
 # --- Server -----------------------------------------------------------------------
@@ -270,20 +289,26 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="client connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--max-seconds", type=float, default=60, help="per endpoint")
-    parser.add_argument("--path", default="/api/v1/claims/", help="the list to measure")
+    parser.add_argument(
+        "--cache-seconds",
+        type=int,
+        default=0,
+        help="NEWSFACTS_API_CACHE_SECONDS for the server (0: consumers' answer cache off)",
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
     if urlsplit(database_url).scheme not in {"postgres", "postgresql"}:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database to fill and measure.")
     env = _production_env(database_url)
+    env["NEWSFACTS_API_CACHE_SECONDS"] = str(args.cache_seconds)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
-    token = seed(env)
+    token, claim_id = seed(env)
 
     port = free_port()
     server = start_gunicorn(env, port, args.workers)
@@ -291,7 +316,14 @@ def main() -> int:
         auth = {"Authorization": f"Token {token}"}
         targets = [
             ("ceiling /api/v1/health", "/api/v1/health", {}),
-            (args.path, args.path, auth),
+            ("claims list", "/api/v1/claims/", auth),
+            (
+                "claims list, filtered",
+                "/api/v1/claims/?source=bench-3&event=displace&value_min=100",
+                auth,
+            ),
+            ("claim", f"/api/v1/claims/{claim_id}/", auth),
+            ("claim as ClaimReview", f"/api/v1/claims/{claim_id}/claimreview", auth),
             # The cost of token auth + DRF on a one-query endpoint, for comparison.
             ("baseline /api/v1/sources/", "/api/v1/sources/", auth),
         ]
@@ -313,22 +345,29 @@ def main() -> int:
 
     print(
         f"\ngunicorn: {args.workers} workers x 2 threads on 127.0.0.1:{port}; "
-        f"client: {args.threads} keep-alive connections; {CLAIMS:,} claims"
+        f"client: {args.threads} keep-alive connections; {CLAIMS:,} claims; "
+        f"consumers' answer cache {args.cache_seconds or 'off'}; "
+        f"shared cache {'yes' if env.get('NEWSFACTS_CACHE_URL') else 'no'}"
     )
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(
-        f"{'endpoint':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+        f"{'endpoint':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'errors':>6} {'share':>6}"
     )
-    for name, r in results.items():
+    ceiling = results[targets[0][0]]
+    met = ceiling["errors"] == 0
+    for name, path, _headers in targets:
+        r = results[name]
+        share = r["rps"] / ceiling["rps"]
         print(
             f"{name:<28} {r['requests']:>8} {r['rps']:>8.0f} {r['p50_ms']:>8.2f} "
-            f"{r['p99_ms']:>8.2f} {r['errors']:>6}"
+            f"{r['p99_ms']:>8.2f} {r['errors']:>6} {share:>6.0%}"
             + (f"  {r['error_statuses']}" if r["errors"] else "")
         )
-    ceiling, claims = results[targets[0][0]], results[targets[1][0]]
-    share = claims["rps"] / ceiling["rps"]
-    met = share >= 0.5 and claims["errors"] == 0 and ceiling["errors"] == 0
+        if path.startswith("/api/v1/claims/"):
+            met = met and share >= GOAL_SHARE and r["errors"] == 0
     print(
-        f"claims list at {share:.0%} of the ceiling (goal >= 50%, no errors): "
+        f"every claim read at >= {GOAL_SHARE:.0%} of the ceiling, no errors: "
         f"{'met' if met else 'NOT met'}"
     )
     return 0 if met else 1

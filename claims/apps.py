@@ -5,3 +5,8 @@ class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "claims"
     verbose_name = "Claims"
+
+    def ready(self) -> None:
+        from claims.api.authentication import connect_token_invalidation
+
+        connect_token_invalidation()

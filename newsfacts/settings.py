@@ -370,6 +370,16 @@ CACHES = {
     )
 }
 
+# API tokens verified in the last NEWSFACTS_API_TOKEN_CACHE_SECONDS are taken from the
+# cache instead of the database (claims/api/authentication.py); revoking one takes
+# effect at the next request. Off with a cache in each process, where the other
+# processes would not hear of a revoked token.
+NEWSFACTS_API_TOKEN_CACHE_SECONDS = env_int(
+    "NEWSFACTS_API_TOKEN_CACHE_SECONDS",
+    0 if CACHES["default"]["BACKEND"].endswith("LocMemCache") else 60,
+    minimum=0,
+)
+
 # Requests per user (per token) and, before authentication, per address; each rate is
 # "N/second|minute|hour|day", and an empty value switches that limit off.
 API_THROTTLE_RATES = {

@@ -7,9 +7,9 @@ time. Editors, who must see their own work at once, are never served from it; no
 anything but a successful GET.
 
 The cached answer is served here, before the REST framework, after the same checks
-it makes: a token that exists now and belongs to an active account (read from the
-database on every request, so revoking a token takes effect at once), an account
-that is not an editor, and the per-user rate limit. Everything else goes on to the
+it makes: a token that exists now and belongs to an active account (the same lookup
+as the authentication's, so revoking a token takes effect at once), an account that
+is not an editor, and the per-user rate limit. Everything else goes on to the
 views, and their successful answers to consumers are stored on the way out.
 """
 
@@ -18,14 +18,11 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse
-from rest_framework.authtoken.models import Token
 
-from .permissions import REVIEW_PERMISSION, can_review
+from .authentication import token_account
+from .permissions import can_review
 from .throttling import throttle_hit
 
 CACHED_PREFIX = "/api/v1/claims/"
@@ -45,51 +42,13 @@ def _token_key(request) -> str | None:
     return None
 
 
-_ACCOUNT_SQL = None
-
-
-def _account_sql() -> str:
-    """One query: the token's account, whether it is active, and whether it reviews."""
-    global _ACCOUNT_SQL
-    if _ACCOUNT_SQL is None:
-        user = get_user_model()
-        user_perms = user.user_permissions.through._meta.db_table
-        user_groups = user.groups.through._meta.db_table
-        group_perms = Group.permissions.through._meta.db_table
-        permission = Permission._meta.db_table
-        content_type = Permission._meta.get_field("content_type").related_model._meta.db_table
-        # The permission's id is looked up inside the query (a one-row scalar subquery
-        # the planner handles cheaply) rather than joined in each EXISTS, which costs
-        # more to plan than to run; nothing is cached between requests.
-        review_permission = f"""(
-            SELECT p.id FROM {permission} p JOIN {content_type} ct ON ct.id = p.content_type_id
-            WHERE p.codename = %s AND ct.app_label = %s
-        )"""  # noqa: S608 - table names come from the models, values are parameters
-        _ACCOUNT_SQL = f"""
-            SELECT u.id, u.is_active, u.is_superuser OR EXISTS (
-                SELECT 1 FROM {user_perms} up
-                WHERE up.user_id = u.id AND up.permission_id = {review_permission}
-            ) OR EXISTS (
-                SELECT 1 FROM {user_groups} ug
-                JOIN {group_perms} gp ON gp.group_id = ug.group_id
-                WHERE ug.user_id = u.id AND gp.permission_id = {review_permission}
-            )
-            FROM {Token._meta.db_table} t JOIN {user._meta.db_table} u ON u.id = t.user_id
-            WHERE t.key = %s
-        """  # noqa: S608 - table names come from the models, values are parameters
-    return _ACCOUNT_SQL
-
-
 def consumer_account(key: str) -> int | None:
     """The id of the active, non-editor account the token belongs to, else None."""
-    app_label, codename = REVIEW_PERMISSION.split(".")
-    with connection.cursor() as cursor:
-        cursor.execute(_account_sql(), [codename, app_label, codename, app_label, key])
-        row = cursor.fetchone()
-    if row is None:
+    account = token_account(key)
+    if account is None:
         return None
-    user_id, is_active, reviews = row
-    return user_id if is_active and not reviews else None
+    user, _token = account
+    return user.pk if user.is_active and not user.api_can_review else None
 
 
 class ConsumerCacheMiddleware:
