@@ -14,11 +14,14 @@ REPORTING_VERBS = word_set(
     "say tell report estimate tweet claim warn announce state add confirm write note "
     "explain insist allege declare reveal indicate stress argue acknowledge admit "
     "publish document record count tally quote post told said call describe find show "
-    "suggest conclude"
+    "suggest conclude forecast predict project register log"
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
-_OBJECT_REPORTING = word_set("report estimate record count document tally confirm announce publish")
+_OBJECT_REPORTING = word_set(
+    "report estimate record count document tally confirm announce publish forecast predict "
+    "project register log"
+)
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "dep", "oprd"})
 # Subjects of "show", "suggest" and the like that name no source.
 _ANONYMOUS_SOURCE_RE = re.compile(
@@ -41,6 +44,16 @@ _MAX_UNCLOSED = 600
 _MAX_QUOTE = 1500
 # How far back a pronoun looks for the name it stands for.
 _PRONOUN_WINDOW = 1500
+
+
+def is_reporting_verb(tok: Token) -> bool:
+    """A verb that reports a figure: "said", "forecast", "pointed out"."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if lemma in REPORTING_VERBS:
+        return True
+    return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -237,7 +250,7 @@ class Attributor:
         return None
 
     def _speaker_if_reporting(self, tok: Token) -> str | None:
-        if tok.lemma_.lower() not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        if not is_reporting_verb(tok):
             return None
         if self._in_quote(tok):
             return None
@@ -287,6 +300,12 @@ class Attributor:
                         return obj
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             return self._subject(verb.head)
+        if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
+            # "The chancellor is expected to say ...": the subject of the verb above,
+            # passive or not, is who will speak.
+            for child in verb.head.children:
+                if child.dep_ in _SUBJECT_DEPS:
+                    return child
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
             # "..., estimating it would add $256bn": the participle shares its subject.
             return self._subject(verb.head)
@@ -335,7 +354,7 @@ class Attributor:
         for tok in reversed(doc[first : pron.i]):
             if pron.idx - tok.idx > _PRONOUN_WINDOW:
                 break
-            if tok.lemma_.lower() in REPORTING_VERBS and tok.pos_ == "VERB":
+            if tok.pos_ == "VERB" and is_reporting_verb(tok):
                 subj = self._subject(tok)
                 if subj is None or subj.pos_ == "PRON" or subj.i == pron.i:
                     continue
@@ -358,9 +377,7 @@ class Attributor:
             return according
         best: tuple[int, str] | None = None
         for tok in sent:
-            if tok.pos_ != "VERB" or not (
-                tok.lemma_.lower() in REPORTING_VERBS or _states_a_toll(tok)
-            ):
+            if tok.pos_ != "VERB" or not (is_reporting_verb(tok) or _states_a_toll(tok)):
                 continue
             if self._in_quote(tok) and k is None:
                 continue
@@ -394,13 +411,31 @@ class Attributor:
             return None
         return name
 
+    def _glued_speaker(self, verb: Token, subj: Token, anchor: Token) -> str | None:
+        """The speaker after a plural counted noun the parser compounded onto it."""
+        if not any(
+            c.dep_ in ("ccomp", "parataxis") and c.i < subj.left_edge.i for c in verb.children
+        ):
+            return None
+        cur = anchor
+        for _ in range(6):
+            if cur.dep_ == "compound" and cur.tag_ == "NNS" and cur.head.i > cur.i:
+                words = _strip_the(list(verb.doc[cur.i + 1 : subj.i + 1]))
+                if words and words[0].i <= subj.i:
+                    return verb.doc[words[0].i : words[-1].i + 1].text
+                return None
+            if cur.i == subj.i or cur.head.i == cur.i:
+                return None
+            cur = cur.head
+        return None
+
     def _in_inner_source(self, verb: Token, anchor: Token) -> bool:
         """True when the figure describes the source of a reporting verb under `verb`:
         in "..., a survey of 2,000 trusts found", 2,000 is nobody's claim."""
         for tok in verb.subtree:
             if tok.i == verb.i or tok.pos_ != "VERB":
                 continue
-            if tok.lemma_.lower() in REPORTING_VERBS:
+            if is_reporting_verb(tok):
                 subj = self._subject(tok)
                 if subj is not None and subj.left_edge.i <= anchor.i <= subj.right_edge.i:
                     return True
@@ -416,7 +451,11 @@ class Attributor:
                     if obj.dep_ == "pobj":
                         if obj.pos_ == "PRON":
                             return self.resolve_pronoun(obj)
-                        return noun_phrase(obj)
+                        name = noun_phrase(obj)
+                        if name and _ANONYMOUS_SOURCE_RE.fullmatch(name):
+                            # "according to figures compiled by the statistics office"
+                            return _compiler_of(obj) or name
+                        return name
         return None
 
     def _covers(self, verb: Token, anchor: Token) -> str | None:
@@ -425,7 +464,10 @@ class Attributor:
         if subj is None:
             return self._closing_speaker(verb, anchor)
         if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
-            return None  # the figure is in who speaks: "Three officials said"
+            # The figure is in who speaks ("Three officials said"), unless the missing
+            # comma glued the counted noun onto the speaker ("killed 15 civilians
+            # rescue workers said").
+            return self._glued_speaker(verb, subj, anchor)
         if self._in_inner_source(verb, anchor):
             return None
         in_scope = verb.left_edge.i <= anchor.i <= verb.right_edge.i and _is_ancestor(verb, anchor)
@@ -435,8 +477,10 @@ class Attributor:
             in_scope = _through_clause(verb, anchor)
         if not in_scope and verb.dep_ in ("parataxis", "advcl", "ccomp", "conj"):
             in_scope = _is_ancestor(verb.head, anchor) and verb.i > anchor.i
-            if in_scope and verb.dep_ == "conj":
-                in_scope = False
+        if not in_scope and verb.dep_ == "relcl" and _closes_sentence(verb, subj):
+            # "... killed 37 civilians the Observatory said on Monday.": without its
+            # comma the say-clause is parsed as a relative clause of the last noun.
+            in_scope = anchor.i < subj.left_edge.i
         if not in_scope:
             return None
         if anchor.i > verb.i:
@@ -448,10 +492,37 @@ class Attributor:
         before = verb.doc[first - 1] if first > 0 else None
         if before is not None and before.text in _FRAME_MARKS:
             return self.subject_name(verb)
-        own_clause = any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children)
+        own_clause = any(
+            c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.tag_ != "VBG")
+            for c in verb.children
+            if c.i > verb.i
+        )  # "said ... citing medics" reports nothing new
         if before is not None and before.pos_ != "CCONJ" and not own_clause:
             return self.subject_name(verb)
         return None
+
+
+def _closes_sentence(verb: Token, subj: Token) -> bool:
+    """True for a say-verb with a named subject and nothing of its own said after it."""
+    if subj.pos_ == "PRON" or subj.tag_ in ("WP", "WDT") or subj.lower_ in ("that", "which"):
+        return False
+    return not any(
+        c.dep_ in ("ccomp", "dobj", "dative") or (c.dep_ == "xcomp" and c.tag_ != "VBG")
+        for c in verb.children
+        if c.i > verb.i
+    )
+
+
+def _compiler_of(noun: Token) -> str | None:
+    """Who compiled or published the figures a noun names: "figures from the ONS"."""
+    for tok in noun.subtree:
+        if tok.i <= noun.i:
+            continue
+        if (tok.dep_ == "agent" or (tok.dep_ == "prep" and tok.lower_ in ("from", "by"))) and (
+            obj := next((c for c in tok.children if c.dep_ == "pobj"), None)
+        ):
+            return noun_phrase(obj)
+    return None
 
 
 def _closing_noun_phrase_head(verb: Token) -> Token | None:

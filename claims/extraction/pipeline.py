@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from . import qualifiers as q
 from .attribution import Attributor
 from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
-from .numbers import CURRENCY_WORDS
+from .numbers import CURRENCY_WORDS, word_set
 from .roles import event_lemma, find_event, find_unit, trend_of, unit_lemma
 from .scoring import HIGH_STAKES, checkworthiness
 from .spans import QUICK_RE, Candidate, SentenceScanner
@@ -42,19 +42,42 @@ _nlp_lock = threading.Lock()
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
+_WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")
+_WORDS_AFTER_RE = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
+_ADDED_WORDS = frozenset({"extra", "additional", "further"})
+_HIGHER_WORDS = frozenset(
+    {"higher", "more", "greater", "bigger", "larger", "up", "stronger", "dearer", "above"}
+)
+_LOWER_WORDS = frozenset(
+    {"lower", "less", "fewer", "smaller", "down", "weaker", "cheaper", "below"}
+)
 _SENTENCE_END_RE = re.compile(r"[.!?][\"”’)]*\s+")
 
 # Fewer alphabetic words than this and a bare figure is not read as a statement.
 _MIN_STATEMENT_WORDS = 4
 
 
+# Capitalised words that open a new sentence when a headline or dateline runs on into
+# the text without a full stop: "Three wounded in shelling Meanwhile residents told ...".
+_RUN_ON_STARTERS = word_set(
+    "Meanwhile However Moreover Furthermore Separately Elsewhere Earlier Later Also "
+    "Besides Nonetheless Nevertheless Additionally Today Yesterday"
+)
+# Tokenizer exceptions that read the full stop after a figure's scale as part of an
+# abbreviation: "$120m." would become "120" + "m." and swallow the sentence end.
+_SCALE_ABBREVIATION_EXCEPTIONS = ("m.", "k.", "p.", "b.")
+
+
 @Language.component("newsfacts_line_breaks")
 def line_break_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after every line break: headlines and standfirsts carry no full
-    stop, and the parser would otherwise run them into the next paragraph."""
+    """Start a sentence after every line break, and at a run-on sentence opener:
+    headlines and standfirsts carry no full stop, and the parser would otherwise run
+    them into the next paragraph."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text and not tok.is_space:
+        after_break = prev.is_space and "\n" in prev.text and not tok.is_space
+        run_on = tok.text in _RUN_ON_STARTERS and prev.is_alpha and prev.text[:1].islower()
+        if after_break or run_on:
             tok.is_sent_start = True
     return doc
 
@@ -72,6 +95,12 @@ def load_model(name: str | None = None) -> Language:
         if requested != DEFAULT_MODEL:
             raise
         nlp = spacy.load(FALLBACK_MODEL)
+    rules = {
+        key: value
+        for key, value in nlp.tokenizer.rules.items()
+        if key not in _SCALE_ABBREVIATION_EXCEPTIONS
+    }
+    nlp.tokenizer.rules = rules
     if "newsfacts_line_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("newsfacts_line_breaks", before="parser")
     return nlp
@@ -279,9 +308,11 @@ def _assemble(
         # 73", "(updated 1133 27.05.2017)") is page furniture even when the parser
         # finds a verb in it; a short sentence or a casualty headline still counts.
         return None
-    trend = None if kind in ("duration", "ordinal", "age") else trend_of(event_tok, preps)
-    if kind != "duration" and (m := _UP_DOWN_RE.search(text, max(0, cand.start - 12), cand.start)):
-        trend = "up" if m.group(1).lower() == "up" else "down"  # "up 1.8%", "down by 5%"
+    trend = None
+    if kind not in ("duration", "ordinal", "age"):
+        trend = trend_of(event_tok, preps, kind=kind, unit=unit) or _trend_in_words(
+            doc, text, cand, kind
+        )
     attribution = attributor.attribution(anchor, sent)
     is_quote = attributor.quote_index(cand.start) is not None
     s_start, s_end = _sentence_bounds(sent)
@@ -315,6 +346,38 @@ def _assemble(
         checkworthiness=score,
         kind=kind,
     )
+
+
+def _trend_in_words(doc: Doc, text: str, cand: Candidate, kind: str) -> str | None:
+    """A direction written next to the figure rather than in its verb."""
+    if (m := _UP_DOWN_RE.search(text, max(0, cand.start - 12), cand.start)) and not _is_particle(
+        doc, m.start(1)
+    ):
+        return "up" if m.group(1).lower() == "up" else "down"  # "up 1.8%", "down by 5%"
+    if "plus" in cand.flags and kind == "percent":
+        return "up"  # "+0.4%"
+    if "minus" in cand.flags and kind == "percent":
+        return "down"  # "-2.5%"
+    before = _WORD_BEFORE_RE.search(text, max(0, cand.start - 20), cand.start)
+    if before and before.group(1).lower() in _ADDED_WORDS:
+        return "up"  # "an extra 300 police", "a further 40 beds"
+    after = _WORDS_AFTER_RE.match(text, cand.end)
+    if after:
+        word, following = after.group(1).lower(), (after.group(2) or "").lower()
+        if word in _ADDED_WORDS and kind == "count":
+            return "up"  # "25 extra wardens"
+        if kind != "count" or following == "than":
+            # "12% lower than a year ago", "3% less than", "5 points higher"
+            if word in _HIGHER_WORDS:
+                return "up"
+            if word in _LOWER_WORDS:
+                return "down"
+    return None
+
+
+def _is_particle(doc: Doc, offset: int) -> bool:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span[0].dep_ == "prt"
 
 
 def _percent_token(doc: Doc, cand: Candidate) -> Token | None:

@@ -563,6 +563,11 @@ class SentenceScanner:
         while i < n:
             cand, next_i = self._match(i)
             if cand is not None:
+                sign = self.text[cand.start - self.offset]
+                if sign == "+":
+                    cand.flags.add("plus")
+                elif sign in "-\u2212–" or self.toks[i].lower in ("minus", "negative"):
+                    cand.flags.add("minus")
                 out.append(cand)
                 i = max(next_i, i + 1)
             else:
@@ -587,6 +592,16 @@ class SentenceScanner:
         start_i = i
         negative = False
         if (
+            tok.text == "+"
+            and (nxt0 := self._tok(i + 1)) is not None
+            and nxt0.kind == "num"
+            and nxt0.glued
+            and (i == 0 or not tok.glued)
+        ):
+            # "+0.4%": a signed change; the sign is part of the expression.
+            i += 1
+            tok = self.toks[i]
+        elif (
             tok.text in ("-", "\u2212", "–")
             and (nxt0 := self._tok(i + 1)) is not None
             and nxt0.kind == "num"
