@@ -77,9 +77,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                     # Too long for a quotation: the first mark was a stray.
                     open_at = i
                     continue
+                if _opens(text, i) and not _closes(text, i):
+                    # A mark that can only open: the quotation before was left open at
+                    # a paragraph end that the text lost ('...,” he said."We ...').
+                    spans.append((open_at, i))
+                    open_at = i
+                    continue
                 spans.append((open_at, i + 1))
                 open_at = -1
-            elif open_at < 0:
+            elif open_at < 0 and not (_closes(text, i) and not _opens(text, i)):
+                # A mark that can only close, with no quotation open, closes one whose
+                # opening was lost: it opens nothing.
                 open_at, open_char = i, '"'
         elif ch in _OPEN_QUOTES:
             if open_at < 0:
@@ -90,6 +98,16 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     if open_at >= 0 and len(text) - open_at <= _MAX_UNCLOSED:
         spans.append((open_at, len(text)))
     return spans
+
+
+def _opens(text: str, i: int) -> bool:
+    """A straight mark that can open a quotation: a word starts right after it."""
+    return i + 1 < len(text) and not text[i + 1].isspace() and text[i + 1] not in ".,;:!?)"
+
+
+def _closes(text: str, i: int) -> bool:
+    """A straight mark that can close a quotation: it ends a word or a sentence."""
+    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(["
 
 
 def _strip_the(words: list[Token]) -> list[Token]:
@@ -224,6 +242,8 @@ class Attributor:
             for tok in doc[first.i : min(end, first.i + 12)]:
                 if tok.text in (_OPEN_QUOTES + '"') and tok.i > first.i:
                     break
+                if _introduces_next(tok):
+                    break  # 'X added: "..."' frames the quotation after it
                 speaker = self._speaker_if_reporting(tok)
                 if speaker:
                     return speaker
@@ -500,6 +520,15 @@ class Attributor:
         if before is not None and before.pos_ != "CCONJ" and not own_clause:
             return self.subject_name(verb)
         return None
+
+
+def _introduces_next(verb: Token) -> bool:
+    """True for a say-verb followed by a colon: it frames what comes next."""
+    doc = verb.doc
+    k = verb.i + 1
+    while k < len(doc) and doc[k].is_space:
+        k += 1
+    return k < len(doc) and doc[k].text == ":" and is_reporting_verb(verb)
 
 
 def _closes_sentence(verb: Token, subj: Token) -> bool:

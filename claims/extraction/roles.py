@@ -246,11 +246,15 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
     return None, preps
 
 
+# Words between a count and its state: "dozens more injured", "30 are still missing".
+_BEFORE_STATE = word_set("more others other are were is was remain remained remains still")
+
+
 def _result_state(start: Token) -> Token | None:
     """ "left 250,000 dead", "dozens more injured": the state named right after a count."""
     doc = start.doc
     k = start.i + 1
-    while k < len(doc) and doc[k].lower_ in ("more", "others", "other"):
+    while k < len(doc) and doc[k].lower_ in _BEFORE_STATE:
         k += 1
     if k >= len(doc):
         return None
