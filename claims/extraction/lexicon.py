@@ -201,7 +201,7 @@ ONE_NOUNS = word_set(
     "person civilian child boy girl man woman soldier fighter rebel officer policeman "
     "journalist member militant protester worker doctor student baby refugee victim "
     "citizen resident prisoner hostage driver pilot teenager nurse volunteer "
-    "percent billion million thousand hundred"
+    "percent percentage billion million thousand hundred"
 )
 # Words that end a street address after a house number.
 STREET_WORDS = word_set(

@@ -18,7 +18,14 @@ from . import qualifiers as q
 from .attribution import Attributor
 from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS, word_set
-from .roles import event_lemma, find_event, find_unit, trend_of, unit_lemma
+from .roles import (
+    event_lemma,
+    find_event,
+    find_unit,
+    trend_of,
+    unit_from_context,
+    unit_lemma,
+)
 from .scoring import HIGH_STAKES, checkworthiness
 from .spans import QUICK_RE, Candidate, SentenceScanner
 from .types import ExtractedClaim
@@ -41,6 +48,9 @@ _nlp_lock = threading.Lock()
 
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
+_RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
+_UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
+_MORE_RE = re.compile(r"\s+(?:more|others)\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
 _WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")
 _WORDS_AFTER_RE = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
@@ -236,13 +246,17 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
     """
     for k in range(1, len(claims)):
         prev, cur = claims[k - 1], claims[k]
-        if cur.unit is not None or cur.kind != "count" or prev.kind != "count":
+        if cur.kind != "count" or prev.kind != "count" or prev.unit not in PERSON_UNITS:
             continue
-        if prev.unit not in PERSON_UNITS:
+        after = text[cur.end - base : cur.end - base + 8].lower()
+        if cur.unit is not None and not (cur.unit == prev.unit and _MORE_RE.match(after)):
             continue
         between = text[prev.end - base : cur.start - base]
         if len(between) <= 60 and _ELISION_RE.search(between):
-            claims[k] = dataclasses.replace(cur, unit=prev.unit)
+            # "20 women were killed and dozens more injured": more people, not
+            # necessarily more of the same group.
+            unit = "people" if _MORE_RE.match(after) else prev.unit
+            claims[k] = dataclasses.replace(cur, unit=unit)
     return claims
 
 
@@ -275,8 +289,13 @@ def _assemble(
                 kind = "money"
         elif found is not None and kind == "age":
             unit_tok = found
+    if unit is None and kind == "count" and (found := unit_from_context(anchor)) is not None:
+        unit_tok, unit = found, unit_lemma(found)
+        via_of = True  # the event is the number's own, not the far noun's
     if unit is None and _is_date_anchor(cand, span):
         return None
+    if unit is not None and kind in ("money", "measure"):
+        unit = _rate_unit(doc, text, cand, unit, unit_tok)
     # Start the event walk at the noun the number counts, unless the number is itself
     # the noun ("thousands of civilians", where "thousands" is the object).
     start_tok = unit_tok if unit_tok is not None and not via_of else anchor
@@ -346,6 +365,30 @@ def _assemble(
         checkworthiness=score,
         kind=kind,
     )
+
+
+def _rate_unit(doc: Doc, text: str, cand: Candidate, unit: str, unit_tok: Token | None) -> str:
+    """ "$61.10 per barrel" -> "usd per barrel", "1.2 million barrels a day" -> "barrel per
+    day": a rate is its own unit."""
+    end = cand.end
+    if unit_tok is not None and unit_tok.idx >= cand.end:
+        end = unit_tok.idx + len(unit_tok.text)
+    m = _RATE_RE.match(text, end)
+    if m is None:
+        m = _RATE_RE.match(text, _skip_unit_word(text, end))
+    if m is None:
+        return unit
+    word = m.group(2).lower()
+    if m.group(1).strip() in ("a", "an", "each") and word not in TIME_UNITS:
+        return unit
+    span = doc.char_span(m.start(2), m.end(2))
+    per = unit_lemma(span[0]) if span is not None and len(span) == 1 else word
+    return f"{unit} per {per}"
+
+
+def _skip_unit_word(text: str, end: int) -> int:
+    m = _UNIT_WORD_RE.match(text, end)
+    return m.end() if m and m.group(1).lower() in MEASURE_UNITS else end
 
 
 def _trend_in_words(doc: Doc, text: str, cand: Candidate, kind: str) -> str | None:

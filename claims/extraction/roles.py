@@ -96,14 +96,28 @@ _NOT_UNITS = frozenset({*MONTHS, *WEEKDAYS, "%"})
 _NOUNISH = frozenset({"NOUN", "PROPN"})
 
 
+_DEMONYM_ENDINGS = ("ians", "ans", "ers", "ites", "ese", "is", "ots", "ards", "ish")
+
+
 def _lemma(tok: Token) -> str:
     text = tok.lower_
     if text in ("people", "peoples"):
         return "people"
     lemma = tok.lemma_.lower()
-    if tok.tag_ == "NNPS" and lemma == text and text.endswith("s") and not text.endswith("ss"):
-        # Title-case plurals are tagged as names and keep their "s": "Terrorists".
-        return text[:-3] + "y" if text.endswith("ies") else text[:-1]
+    if (
+        tok.tag_ in ("NNPS", "NNP")
+        and lemma == text
+        and text.endswith("s")
+        and not text.endswith("ss")
+        and (tok.tag_ == "NNPS" or tok.ent_type_ == "NORP" or text.endswith(_DEMONYM_ENDINGS))
+    ):
+        # Title-case plurals are tagged as names and keep their "s": "Terrorists",
+        # "Bangladeshis".
+        lemma = text[:-3] + "y" if text.endswith("ies") else text[:-1]
+    if tok.ent_type_ == "NORP":
+        # "New Zealanders" -> "new zealander": the whole demonym.
+        words = [t.lower_ for t in tok.lefts if t.dep_ == "compound" and t.ent_type_ == "NORP"]
+        lemma = " ".join([*words, lemma])
     return lemma
 
 
@@ -167,6 +181,54 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
             return _usable_unit(t), False
         break
     return None, False
+
+
+# Nouns that stand for "how many" of what follows their "of": "the number of staff".
+_AMOUNT_NOUNS = word_set(
+    "number total count tally figure amount level headcount sum average maximum minimum"
+)
+
+
+# Nouns of action whose "of" names who or what is acted on: "the release of 12".
+_ACTION_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ure", "ing", "ase", "al")
+
+
+def unit_from_context(anchor: Token) -> Token | None:
+    """The counted noun named away from the figure: "the total number of staff ... to
+    2,300" -> staff; "a majority of 74" -> majority."""
+    head = anchor.head
+    if (
+        anchor.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.pos_ == "NOUN"
+        and head.head.i < anchor.i
+    ):
+        noun = head.head
+        lemma = noun.lemma_.lower()
+        if (
+            lemma not in _AMOUNT_NOUNS
+            and lemma not in EVENT_NOUNS
+            and noun.lower_ not in TIME_UNITS
+            and not lemma.endswith(_ACTION_ENDINGS)
+        ):
+            return noun
+        return None
+    tok = anchor
+    for _ in range(6):
+        if tok.head.i == tok.i or tok.head.pos_ in ("VERB", "AUX"):
+            break
+        tok = tok.head
+    verb = tok.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lemma_.lower() in _AMOUNT_NOUNS:
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if obj is not None and obj.pos_ in _NOUNISH:
+                        return _usable_unit(obj)
+    return None
 
 
 def _usable_unit(tok: Token | None) -> Token | None:
@@ -380,7 +442,7 @@ def _particle(verb: Token) -> str | None:
 
 
 def event_lemma(tok: Token) -> str:
-    if tok.lower_ in RESULT_STATES and tok.pos_ != "VERB":
+    if tok.lower_ in RESULT_STATES:
         return RESULT_STATES[tok.lower_]
     lemma = tok.lemma_.lower()
     if tok.pos_ == "NOUN" and lemma == "killing":

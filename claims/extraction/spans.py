@@ -879,9 +879,11 @@ class SentenceScanner:
             return cand
         if nxt.lower in PERCENT_WORDS:
             end = nxt.end
+            unit = "percent"
             if nxt.lower == "percentage" and self._low(j + 1) in ("point", "points"):
-                end = self.toks[j + 1].end
-            cand.end, cand.kind, cand.unit = end, "percent", "percent"
+                # A difference of two percentages is its own unit, not a percentage.
+                end, unit = self.toks[j + 1].end, "percentage point"
+            cand.end, cand.kind, cand.unit = end, "percent", unit
             return cand
         if nxt.lower == "per" and self._low(j + 1) == "cent":
             cand.end, cand.kind, cand.unit = self.toks[j + 1].end, "percent", "percent"
