@@ -121,6 +121,24 @@ MEASURE_UNITS: dict[str, str] = {
     "µg": "µg",
     "mcg": "µg",
     "ghz": "ghz",
+    "hz": "hz",
+    "bhp": "bhp",
+    "hp": "hp",
+    "mbps": "mbps",
+    "gbps": "gbps",
+    "kbps": "kbps",
+    "rpm": "rpm",
+    "nm": "nm",
+    "nanometre": "nanometre",
+    "nanometres": "nanometre",
+    "nanometer": "nanometre",
+    "nanometers": "nanometre",
+    "m2": "square m",
+    "km2": "square km",
+    "cm2": "square cm",
+    "m3": "cubic m",
+    "m²": "square m",
+    "km²": "square km",
     "mhz": "mhz",
     "khz": "khz",
     "kb": "kb",
@@ -166,6 +184,10 @@ CHANGE_WORDS = word_set(
     "doubled tripled surged soared plunged plummeted"
 )
 QUALIFIER_WORDS = frozenset(w for phrase, _ in q.PREFIX_PHRASES for w in phrase)
+# Words after "12m" that make it metres, not millions: "12m high", "12m (39ft)".
+LENGTH_CONTEXT = word_set(
+    "high tall long wide deep deeper higher taller longer wider metre metres meter meters"
+)
 # Finance shorthand for millions of a currency: "30 MUSD", "120 MEUR".
 SCALED_CODES: dict[str, tuple[str, float]] = {
     "musd": ("usd", 1e6),

@@ -50,6 +50,8 @@ _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
 _RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
 _UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
+_TO_RE = re.compile(r"\s+to\s+")
+_FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _MORE_RE = re.compile(r"\s+(?:more|others)\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
 _WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")
@@ -234,7 +236,7 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
                 found.append(claim)
-        out.extend(_share_elided_units(found, text, base))
+        out.extend(_share_from_to_units(_share_elided_units(found, text, base), text, base))
     return out
 
 
@@ -257,6 +259,21 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
             # necessarily more of the same group.
             unit = "people" if _MORE_RE.match(after) else prev.unit
             claims[k] = dataclasses.replace(cur, unit=unit)
+    return claims
+
+
+def _share_from_to_units(
+    claims: list[ExtractedClaim], text: str, base: int
+) -> list[ExtractedClaim]:
+    """ "rose from 40 to 55 pence": the old level is in the new level's unit."""
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        if prev.unit is not None or cur.unit is None or prev.kind != "count":
+            continue
+        between = text[prev.end - base : cur.start - base]
+        before = text[max(0, prev.start - base - 6) : prev.start - base]
+        if _TO_RE.fullmatch(between) and _FROM_RE.search(before):
+            claims[k - 1] = dataclasses.replace(prev, unit=cur.unit, kind=cur.kind)
     return claims
 
 
