@@ -439,7 +439,7 @@ class Attributor:
             return None
         cur = anchor
         for _ in range(6):
-            if cur.dep_ == "compound" and cur.tag_ == "NNS" and cur.head.i > cur.i:
+            if cur.dep_ in ("compound", "nmod") and cur.tag_ == "NNS" and cur.head.i > cur.i:
                 words = _strip_the(list(verb.doc[cur.i + 1 : subj.i + 1]))
                 if words and words[0].i <= subj.i:
                     return verb.doc[words[0].i : words[-1].i + 1].text
@@ -472,7 +472,7 @@ class Attributor:
                         if obj.pos_ == "PRON":
                             return self.resolve_pronoun(obj)
                         name = noun_phrase(obj)
-                        if name and _ANONYMOUS_SOURCE_RE.fullmatch(name):
+                        if name and _ANONYMOUS_SOURCE_RE.fullmatch(obj.lower_):
                             # "according to figures compiled by the statistics office"
                             return _compiler_of(obj) or name
                         return name

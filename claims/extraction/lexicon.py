@@ -232,7 +232,7 @@ STREET_WORDS = word_set(
 )
 # Counted nouns for people: the only unit a later bare figure may take over.
 PERSON_UNITS = word_set(
-    "people person civilian child man woman soldier fighter rebel militant member "
+    "people person civilian child man woman boy girl soldier fighter rebel militant member "
     "resident refugee migrant protester worker patient student victim prisoner hostage "
     "officer policeman journalist doctor volunteer villager passenger pilgrim terrorist "
     "jihadist gunman insurgent troop servicemen serviceman syrian palestinian kurd"

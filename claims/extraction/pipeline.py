@@ -19,6 +19,7 @@ from .attribution import Attributor
 from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS, word_set
 from .roles import (
+    EVENT_NOUNS,
     event_lemma,
     find_event,
     find_unit,
@@ -50,6 +51,7 @@ _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
 _RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
 _UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
+_LEVEL_RE = re.compile(r"\b(?:to|at)\s+$", re.IGNORECASE)
 _TO_RE = re.compile(r"\s+to\s+")
 _FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _MORE_RE = re.compile(r"\s+(?:more|others)\b")
@@ -321,6 +323,8 @@ def _assemble(
     # An age describes someone; it does not take part in what happens to them.
     no_event = cand.modifier or kind == "age"
     event_tok, preps = (None, []) if no_event else find_event(start_tok)
+    if kind == "money" and not no_event and (noun := _event_noun_after(doc, cand)) is not None:
+        event_tok, preps = noun, []  # "a €40m fine", whatever the tagger made of "fine"
     event = event_lemma(event_tok) if event_tok is not None else None
     if (
         kind == "count"
@@ -346,9 +350,10 @@ def _assemble(
         return None
     trend = None
     if kind not in ("duration", "ordinal", "age"):
-        trend = trend_of(event_tok, preps, kind=kind, unit=unit) or _trend_in_words(
-            doc, text, cand, kind
-        )
+        trend = trend_of(event_tok, preps, kind=kind, unit=unit)
+        if _LEVEL_RE.search(text, max(0, cand.start - 4), cand.start):
+            trend = None  # "dropped to -12 degrees": a level, whatever the parse says
+        trend = trend or _trend_in_words(doc, text, cand, kind)
     attribution = attributor.attribution(anchor, sent)
     is_quote = attributor.quote_index(cand.start) is not None
     s_start, s_end = _sentence_bounds(sent)
@@ -382,6 +387,16 @@ def _assemble(
         checkworthiness=score,
         kind=kind,
     )
+
+
+def _event_noun_after(doc: Doc, cand: Candidate) -> Token | None:
+    span = doc.char_span(cand.core_start, cand.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return None
+    nxt = doc[span.end]
+    if nxt.lemma_.lower() in EVENT_NOUNS or nxt.lower_ in EVENT_NOUNS:
+        return nxt
+    return None
 
 
 def _rate_unit(doc: Doc, text: str, cand: Candidate, unit: str, unit_tok: Token | None) -> str:

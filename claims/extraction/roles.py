@@ -58,7 +58,7 @@ EVENT_NOUNS = word_set(
 LIGHT_VERBS = word_set(
     "be have post report record announce unveil show make see face incur suffer book "
     "deliver take hand impose give set put issue leave list count document include reach "
-    "total stand find register log"
+    "total stand find register log contain include comprise amount"
 )
 # States a count of people is left in; the word after the count names the event.
 RESULT_STATES: dict[str, str] = {
@@ -292,10 +292,9 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
             if tok.dep_ == "nsubj":
                 # What the subject does is not a change in its number: "80 boats sank".
                 preps.append("subject")
-            if main.lemma_.lower() in LIGHT_VERBS:
-                noun = _carried_noun(main, tok, start)
-                if noun is not None:
-                    return noun, []
+            noun = _carried_noun(main, tok, start)
+            if noun is not None:
+                return noun, []
             return main, preps
         if head.pos_ == "NOUN" and head.lemma_.lower() in EVENT_NOUNS and head.i != start.i:
             if tok.dep_ == "prep":
@@ -358,7 +357,14 @@ def _clause_before_speaker(verb: Token, subj: Token) -> Token | None:
 
 
 def _carried_noun(verb: Token, via: Token, start: Token) -> Token | None:
-    """The event noun a light verb carries to the figure, or None."""
+    """The event noun a verb carries to the figure, or None: any verb's object when the
+    figure is its new level ("raised the death toll to 112"), a light verb's noun else."""
+    if via.dep_ == "prep" and via.lower_ in ("at", "to"):
+        for child in verb.children:
+            if child.dep_ == "dobj" and child.lemma_.lower() in EVENT_NOUNS:
+                return child
+    if verb.lemma_.lower() not in LIGHT_VERBS:
+        return None
     for tok in (start, via):
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:

@@ -188,7 +188,7 @@ class SentenceScanner:
         # Headlines in Title Case make every word look like a name ("Army Kills 28").
         long_words = [t for t in self.toks if t.kind == "word" and len(t.text) > 3]
         capitalised = sum(t.text[:1].isupper() for t in long_words)
-        self.title_case = len(long_words) >= 4 and capitalised >= 0.6 * len(long_words)
+        self.title_case = len(long_words) >= 4 and capitalised >= 0.8 * len(long_words)
         self.masked: list[tuple[int, int]] = [
             (m.start() + offset, m.end() + offset)
             for m in _PHONE_RE.finditer(text)
@@ -225,7 +225,11 @@ class SentenceScanner:
             elif suffix in nums.SCALE_ABBREVIATIONS:
                 core.value = value * nums.SCALE_ABBREVIATIONS[suffix]
                 core.has_scale = True
-            elif suffix == "p" and value < 1000 and self._low(i + 1) != ".":
+            elif (
+                suffix == "p"
+                and value < 1000
+                and not (self._low(i + 1) == "." and self._low(i + 2) == "m")
+            ):
                 # "85p": pence, written as pounds like every amount of money.
                 core.value, core.kind, core.unit = value / 100, "money", "gbp"
             elif suffix in ORDINAL_SUFFIXES:
