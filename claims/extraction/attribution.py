@@ -408,18 +408,19 @@ class Attributor:
                     best = (distance, name)
         return best[1] if best else None
 
-    def _closing_speaker(self, verb: Token, anchor: Token) -> str | None:
+    def _closing_speaker(self, verb: Token, anchor: Token, *, anywhere: bool = False) -> str | None:
         """'... were killed on Tuesday activists said.' with the commas stripped.
 
         The parser then leaves the say-verb that closes the sentence without a subject
         and hangs the speaker on the clause before it; the speaker is the noun phrase
         just before the verb, when the figure's clause hangs under that verb.
         """
-        if verb.dep_ != "ROOT" or not _is_ancestor(verb, anchor):
-            return None
-        after = verb.doc[verb.i + 1 : verb.sent.end]
-        if any(t.pos_ in ("VERB", "AUX") or not _is_ancestor(verb, t) for t in after):
-            return None
+        if not anywhere:
+            if verb.dep_ != "ROOT" or not _is_ancestor(verb, anchor):
+                return None
+            after = verb.doc[verb.i + 1 : verb.sent.end]
+            if any(t.pos_ in ("VERB", "AUX") or not _is_ancestor(verb, t) for t in after):
+                return None
         head = _closing_noun_phrase_head(verb)
         if head is None or self._in_quote(head):
             return None
@@ -430,6 +431,18 @@ class Attributor:
         if _ANONYMOUS_SOURCE_RE.fullmatch(name):
             return None
         return name
+
+    def _named_closing_speaker(self, verb: Token) -> str | None:
+        head = _closing_noun_phrase_head(verb)
+        if head is None or self._in_quote(head):
+            return None
+        words = _strip_the(_closing_words(head, verb))
+        if not words or not any(
+            t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTITIES or t.lemma_.lower() in _SOURCE_NOUNS
+            for t in words
+        ):
+            return None
+        return verb.doc[words[0].i : words[-1].i + 1].text
 
     def _glued_speaker(self, verb: Token, subj: Token, anchor: Token) -> str | None:
         """The speaker after a plural counted noun the parser compounded onto it."""
@@ -483,6 +496,16 @@ class Attributor:
         subj = self._subject(verb)
         if subj is None:
             return self._closing_speaker(verb, anchor)
+        if (
+            verb.dep_ == "conj"
+            and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+            and _is_ancestor(verb.head, anchor)
+            and (named := self._named_closing_speaker(verb))
+        ):
+            # "The attack killed 32 rebels ... the Observatory said updating an earlier
+            # toll of 15": the parse lends the conjunct the first clause's subject, but
+            # a name stands right before the verb.
+            return named
         if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
             # The figure is in who speaks ("Three officials said"), unless the missing
             # comma glued the counted noun onto the speaker ("killed 15 civilians
@@ -505,6 +528,12 @@ class Attributor:
             return None
         if anchor.i > verb.i:
             return self.subject_name(verb)
+        if subj.i < anchor.i or subj.right_edge.i < verb.i - 1:
+            # A closing say-clause names its speaker right before the verb; a subject
+            # before the figure, or far from the verb, is the parser's guess from a
+            # sentence whose commas were stripped ("The attack killed 32 rebels ... the
+            # Observatory said").
+            return self._closing_speaker(verb, anchor, anywhere=True)
         # The say-clause follows the figure: it is set off ("..., the army said"), or,
         # where commas were stripped, it is the verb's last word and not a new clause
         # joined by "and" ("... and the agency warned that ...").
@@ -575,6 +604,11 @@ def _closing_noun_phrase_head(verb: Token) -> Token | None:
 
 
 _NAME_ENTITIES = ("ORG", "PERSON", "NORP")
+# Common nouns that name a source on their own: "a monitor said", "activists said".
+_SOURCE_NOUNS = word_set(
+    "monitor group official source activist agency ministry medic witness resident police "
+    "army spokesman spokeswoman spokesperson observatory"
+)
 
 
 def _closing_words(head: Token, verb: Token) -> list[Token]:

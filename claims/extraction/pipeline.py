@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import qualifiers as q
 from .attribution import Attributor
-from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
+from .lexicon import MEASURE_UNITS, MONTHS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS, word_set
 from .roles import (
     EVENT_NOUNS,
@@ -82,6 +82,27 @@ _RUN_ON_STARTERS = word_set(
 _SCALE_ABBREVIATION_EXCEPTIONS = ("m.", "k.", "p.", "b.")
 
 
+def _after_dateline(doc: Doc, tok: Token) -> bool:
+    """ "... Monitor AFP Friday 24 Oct 2014 Ten children ...": a capitalised word right
+    after a date that ends with its year starts the text after a dateline."""
+    if (
+        tok.i < 3
+        or not tok.is_title
+        or tok.tag_ in ("NNP", "NNPS")
+        and tok.i + 1 < len(doc)
+        and doc[tok.i + 1].tag_ in ("NNP", "NNPS")
+    ):
+        return False
+    year = doc[tok.i - 1]
+    if not (year.is_digit and len(year.text) == 4 and 1900 <= int(year.text) <= 2100):
+        return False
+    month = doc[tok.i - 2]
+    day = doc[tok.i - 3]
+    return month.lower_.rstrip(".") in MONTHS or (
+        day.lower_.rstrip(".") in MONTHS and month.is_digit
+    )
+
+
 @Language.component("newsfacts_line_breaks")
 def line_break_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break, and at a run-on sentence opener:
@@ -91,7 +112,7 @@ def line_break_boundaries(doc: Doc) -> Doc:
         prev = doc[tok.i - 1]
         after_break = prev.is_space and "\n" in prev.text and not tok.is_space
         run_on = tok.text in _RUN_ON_STARTERS and prev.is_alpha and prev.text[:1].islower()
-        if after_break or run_on:
+        if after_break or run_on or _after_dateline(doc, tok):
             tok.is_sent_start = True
     return doc
 

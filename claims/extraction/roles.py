@@ -87,7 +87,7 @@ _CASUALTY_VERBS = word_set(
 # Participles that report a figure rather than say what happened: "212 people recorded
 # killed".
 _REPORTED_PARTICIPLES = word_set(
-    "record report confirm believe think fear estimate say document register count list verify know"
+    "record report confirm believe think fear estimate say document register count list verify know cite quote"
 )
 # Verbs that work as prepositions and do not name what happened ("including").
 _PASS_THROUGH = word_set("include exclude involve")
@@ -322,8 +322,11 @@ def _result_state(start: Token) -> Token | None:
     tok = doc[k]
     if tok.lower_ not in RESULT_STATES or tok.pos_ not in ("ADJ", "VERB", "NOUN"):
         return None
-    if any(c.dep_ in ("dobj", "attr") for c in tok.children):
-        # "killed 12 civilians injured 40 others": a verb with its own object.
+    if any(c.dep_ in ("dobj", "attr") for c in tok.children) or any(
+        t.like_num or t.lower_ in nums.VAGUE_PLURALS for t in doc[k + 1 : k + 4]
+    ):
+        # "killed 12 civilians injured 40 others", "killed 220000 people wounded at least
+        # one million": a verb with its own count.
         return None
     return tok
 
