@@ -87,7 +87,8 @@ _CASUALTY_VERBS = word_set(
 # Participles that report a figure rather than say what happened: "212 people recorded
 # killed".
 _REPORTED_PARTICIPLES = word_set(
-    "record report confirm believe think fear estimate say document register count list verify know cite quote"
+    "record report confirm believe think fear estimate say document register count list "
+    "verify know cite quote"
 )
 # Verbs that work as prepositions and do not name what happened ("including").
 _PASS_THROUGH = word_set("include exclude involve")
