@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .lexicon import MONTHS, WEEKDAYS
 from .numbers import word_set
 
 REPORTING_VERBS = word_set(
@@ -406,7 +407,9 @@ class Attributor:
                 distance = abs(tok.i - anchor.i)
                 if best is None or distance < best[0]:
                     best = (distance, name)
-        return best[1] if best else None
+        if best:
+            return best[1]
+        return _headline_source(sent) if k is None else None
 
     def _closing_speaker(self, verb: Token, anchor: Token, *, anywhere: bool = False) -> str | None:
         """'... were killed on Tuesday activists said.' with the commas stripped.
@@ -447,7 +450,8 @@ class Attributor:
     def _glued_speaker(self, verb: Token, subj: Token, anchor: Token) -> str | None:
         """The speaker after a plural counted noun the parser compounded onto it."""
         if not any(
-            c.dep_ in ("ccomp", "parataxis") and c.i < subj.left_edge.i for c in verb.children
+            c.dep_ in ("ccomp", "parataxis") and c.i < min(subj.left_edge.i, anchor.i)
+            for c in verb.children
         ):
             return None
         cur = anchor
@@ -493,6 +497,8 @@ class Attributor:
 
     def _covers(self, verb: Token, anchor: Token) -> str | None:
         """Subject of a reporting verb when its clause reports the figure."""
+        if any(c.dep_ == "neg" for c in verb.children):
+            return None  # "the agency did not give a toll"
         subj = self._subject(verb)
         if subj is None:
             return self._closing_speaker(verb, anchor)
@@ -528,7 +534,9 @@ class Attributor:
             return None
         if anchor.i > verb.i:
             return self.subject_name(verb)
-        if subj.i < anchor.i or subj.right_edge.i < verb.i - 1:
+        if subj.i < verb.i and (
+            subj.i < anchor.i or subj.right_edge.i < _verb_group_start(verb) - 1
+        ):
             # A closing say-clause names its speaker right before the verb; a subject
             # before the figure, or far from the verb, is the parser's guess from a
             # sentence whose commas were stripped ("The attack killed 32 rebels ... the
@@ -583,12 +591,50 @@ def _compiler_of(noun: Token) -> str | None:
     return None
 
 
+def _headline_source(sent: Span) -> str | None:
+    """ "Air raids kill 18 civilians in Aleppo Monitor AFP Saturday 16 Jul 2016": a
+    headline credits its source by naming it last, before the wire and the date."""
+    text = sent.text.rstrip()
+    if not text or text[-1] in '.!?"”’':
+        return None
+    words = [t for t in sent if not t.is_space]
+    while words and (
+        words[-1].text in _WIRE_NAMES
+        or words[-1].like_num
+        or words[-1].ent_type_ in ("DATE", "TIME")
+        or words[-1].is_punct
+        or words[-1].lower_.rstrip(".") in MONTHS
+        or words[-1].lower_ in WEEKDAYS
+    ):
+        words.pop()
+    if not words or words[-1].lower_ not in _HEADLINE_SOURCES:
+        return None
+    last = words[-1]
+    start = last.i
+    while start > sent.start and sent.doc[start - 1].lower_ in _HEADLINE_SOURCE_MODIFIERS:
+        start -= 1
+    return sent.doc[start : last.i + 1].text
+
+
+def _verb_group_start(verb: Token) -> int:
+    """Index of the first auxiliary of a verb group: "have reported" -> "have"."""
+    first = verb.i
+    while (
+        first > 0
+        and verb.doc[first - 1].dep_ in ("aux", "auxpass", "neg")
+        and (verb.doc[first - 1].head.i == verb.i)
+    ):
+        first -= 1
+    return first
+
+
 def _closing_noun_phrase_head(verb: Token) -> Token | None:
     """The head of the noun phrase just before a say-verb that ends its sentence."""
     doc = verb.doc
-    if verb.i == 0 or doc[verb.i - 1].pos_ not in ("NOUN", "PROPN"):
+    first = _verb_group_start(verb)
+    if first == 0 or doc[first - 1].pos_ not in ("NOUN", "PROPN"):
         return None
-    head = doc[verb.i - 1]
+    head = doc[first - 1]
     # "the Syrian Observatory for Human Rights": climb from "Rights" to "Observatory",
     # within a name only ("close to the border with Turkey local sources" stays put).
     while (
@@ -604,6 +650,13 @@ def _closing_noun_phrase_head(verb: Token) -> Token | None:
 
 
 _NAME_ENTITIES = ("ORG", "PERSON", "NORP")
+# Wire services and page furniture that follow a headline's own source.
+_WIRE_NAMES = frozenset({"AFP", "Reuters", "AP", "Print", "Tweet", "Views", "Related", "|", "-"})
+_HEADLINE_SOURCES = word_set(
+    "monitor ngo activists medics officials official police army ministry media tv television "
+    "sources group observatory un"
+)
+_HEADLINE_SOURCE_MODIFIERS = word_set("state monitoring rights local syrian activist")
 # Common nouns that name a source on their own: "a monitor said", "activists said".
 _SOURCE_NOUNS = word_set(
     "monitor group official source activist agency ministry medic witness resident police "
@@ -651,7 +704,7 @@ def _closing_words(head: Token, verb: Token) -> list[Token]:
         else:
             break
         k -= 1
-    words = list(doc[start : verb.i])
+    words = list(doc[start : _verb_group_start(verb)])
     # "injuring a fourth SANA said": a name does not start with a count or an ordinal.
     counted = [i for i, t in enumerate(words) if t.pos_ == "NUM" or t.ent_type_ == "ORDINAL"]
     if counted and counted[-1] + 1 < len(words):

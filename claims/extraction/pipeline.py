@@ -274,6 +274,10 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
         if cur.kind != "count" or prev.kind != "count" or prev.unit not in PERSON_UNITS:
             continue
         after = text[cur.end - base : cur.end - base + 8].lower()
+        if cur.unit == "other":
+            # "killed nine children and 14 others": others of the people counted before.
+            claims[k] = dataclasses.replace(cur, unit="people")
+            continue
         if cur.unit is not None and not (cur.unit == prev.unit and _MORE_RE.match(after)):
             continue
         between = text[prev.end - base : cur.start - base]
