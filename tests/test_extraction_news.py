@@ -223,6 +223,39 @@ ATTRIBUTIONS = [
         None,
         id="plain-sentence-after-a-quote",
     ),
+    pytest.param(
+        "Bombs kill 14 in northern town Monitor AFP Tuesday 3 May 2016 At least 14 civilians "
+        "died in the raid a rights group said.",
+        "14",
+        "Monitor",
+        id="wire-headline-names-its-source-last",
+    ),
+    pytest.param(
+        "Bombs kill 14 in northern town Monitor AFP Tuesday 3 May 2016 At least 14 civilians "
+        "died in the raid a rights group said.",
+        "At least 14",
+        "a rights group",
+        id="dateline-ends-the-headline",
+    ),
+    pytest.param(
+        "The blast killed 7 soldiers as they crossed the river the local council said citing "
+        "an earlier toll of 5.",
+        "5",
+        "local council",
+        id="coordinated-say-verb-takes-the-name-before-it",
+    ),
+    pytest.param(
+        "Rebels killed 19 fighters near the dam the news agency did not give a toll.",
+        "19",
+        None,
+        id="negated-toll-names-no-source",
+    ),
+    pytest.param(
+        "Nineteen fighters were killed near the dam said the Observatory.",
+        "Nineteen",
+        "Observatory",
+        id="inverted-closing-say",
+    ),
 ]
 
 
@@ -320,6 +353,12 @@ UNITS = [
     pytest.param("Cleaners earn £11 an hour.", "£11", "gbp per hour", id="money-an-hour"),
     pytest.param(
         "Prices climbed from 120 to 150 pence.", "120", "penny", id="from-to-shares-the-unit"
+    ),
+    pytest.param(
+        "The mortar killed three boys and wounded 16 others.",
+        "16",
+        "people",
+        id="others-after-people-are-people",
     ),
 ]
 

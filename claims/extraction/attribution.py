@@ -321,6 +321,16 @@ class Attributor:
                         return obj
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             return self._subject(verb.head)
+        if any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+            # "... were killed near the dam said the Observatory": without its comma the
+            # inverted speaker is parsed as the verb's object.
+            for child in verb.children:
+                if (
+                    child.dep_ == "dobj"
+                    and child.i > verb.i
+                    and (child.pos_ == "PROPN" or child.ent_type_ in _NAME_ENTITIES)
+                ):
+                    return child
         if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
             # "The chancellor is expected to say ...": the subject of the verb above,
             # passive or not, is who will speak.
