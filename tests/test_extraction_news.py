@@ -424,6 +424,12 @@ NUMBERS = [
         id="digit-hundred-thousand",
     ),
     pytest.param("The platform has 2 B accounts.", "2 B", {"value": 2e9}, id="capital-b-scale"),
+    pytest.param(
+        "Trains run at 300 km/h on the line.",
+        "300",
+        {"unit": "km per hour"},
+        id="slash-rate",
+    ),
     pytest.param("Demand grew threefold.", "threefold", {"value": 3}, id="threefold"),
     pytest.param("Costs rose 10-fold in a decade.", "10-fold", {"value": 10}, id="hyphen-fold"),
     pytest.param(
@@ -499,6 +505,9 @@ def test_number_reads_as(text, expression, fields):
         pytest.param("The PS4 and the Xbox 360 sold out.", id="consoles"),
         pytest.param("The office is at EC2A 4BX in London.", id="postcode"),
         pytest.param("Veterans of World War Two gathered.", id="world-war-two"),
+        pytest.param("Banks led the S P 500 higher.", id="single-capital-letter"),
+        pytest.param("The iPhone 14 went on sale.", id="lower-camel-case-product"),
+        pytest.param("Fans in Row 18 booed.", id="row-number"),
     ],
 )
 def test_names_with_numbers_are_not_claims(text):

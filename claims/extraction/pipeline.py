@@ -49,6 +49,7 @@ _nlp_lock = threading.Lock()
 
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
+_RATE_ABBREVIATIONS = {"h": "hour", "hr": "hour", "s": "second", "min": "minute", "yr": "year"}
 _RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
 _UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
 _LEVEL_RE = re.compile(r"\b(?:to|at)\s+$", re.IGNORECASE)
@@ -440,6 +441,7 @@ def _rate_unit(doc: Doc, text: str, cand: Candidate, unit: str, unit_tok: Token 
         return unit
     span = doc.char_span(m.start(2), m.end(2))
     per = unit_lemma(span[0]) if span is not None and len(span) == 1 else word
+    per = _RATE_ABBREVIATIONS.get(per, per)
     return f"{unit} per {per}"
 
 

@@ -256,7 +256,13 @@ class SentenceScanner:
                 scale = 100.0
             single_letter = len(nxt.lower) == 1
             # "5 B users": a capital B, M or K set apart is a scale, "5 m" is metres.
-            capital_scale = nxt.text in ("B", "M", "K") and self._low(i + 2) not in (".",)
+            after_letter = self._tok(i + 2)
+            capital_scale = nxt.text in ("B", "M", "K") and (
+                after_letter is None
+                or after_letter.kind == "punct"
+                and after_letter.text != "."
+                or self.is_plural_noun(after_letter.start)
+            )
             if scale and (not single_letter or nxt.glued or capital_scale):
                 core.value *= scale
                 core.has_scale = True
@@ -486,6 +492,19 @@ class SentenceScanner:
             if prev is not None and prev.kind == "word":
                 if prev.lower in IDENTIFIER_WORDS:
                     return True
+                if (
+                    len(prev.text) == 1
+                    and prev.text.isupper()
+                    and prev.text not in ("A", "I")
+                    and not core.has_scale
+                ):
+                    return True  # "S&P 500" written "S P 500", "Class C 12"
+                if (
+                    prev.lower in IDENTIFIER_NOUNS
+                    and not prev.text[:1].isupper()
+                    and (prev.text[1:2].isupper())
+                ):
+                    return True  # "iPhone 11", "eBay 2"
                 if (
                     prev.text[:1].isupper()
                     and prev.lower not in MONTHS
