@@ -251,6 +251,12 @@ ATTRIBUTIONS = [
         id="negated-toll-names-no-source",
     ),
     pytest.param(
+        "Border guards stopped 30 migrants. They said 8 of them were minors.",
+        "8",
+        "Border guards",
+        id="they-said-takes-the-subject-before",
+    ),
+    pytest.param(
         "Nineteen fighters were killed near the dam said the Observatory.",
         "Nineteen",
         "Observatory",

@@ -363,11 +363,27 @@ class Attributor:
             return None
         best = self._last_entity(pron, labels)
         if best is None:
-            return None
+            return self._previous_subject(pron) if low in _PRONOUNS_GROUP else None
         words = _strip_the(list(best))
         if not words:
             return None
         return self.doc[words[0].i : words[-1].i + 1].text
+
+    def _previous_subject(self, pron: Token) -> str | None:
+        """ "Police arrested 12 suspects. They said ...": the subject of the sentence
+        before, when it names a source."""
+        sent = pron.sent
+        if sent.start == 0 or pron.i - sent.start > 2:
+            return None
+        prev = self.doc[sent.start - 1].sent
+        for tok in prev:
+            if (
+                tok.dep_ == "nsubj"
+                and tok.head.dep_ == "ROOT"
+                and (tok.pos_ == "PROPN" or tok.lemma_.lower() in _SOURCE_NOUNS)
+            ):
+                return noun_phrase(tok)
+        return None
 
     def _last_entity(self, pron: Token, labels: tuple[str, ...]) -> Span | None:
         best = None
