@@ -380,7 +380,11 @@ class Attributor:
             if (
                 tok.dep_ == "nsubj"
                 and tok.head.dep_ == "ROOT"
-                and (tok.pos_ == "PROPN" or tok.lemma_.lower() in _SOURCE_NOUNS)
+                and (
+                    tok.pos_ == "PROPN"
+                    or tok.lemma_.lower() in _SOURCE_NOUNS
+                    or tok.lemma_.lower().endswith(_AGENT_ENDINGS)
+                )
             ):
                 return noun_phrase(tok)
         return None
@@ -684,6 +688,8 @@ _HEADLINE_SOURCES = word_set(
 )
 _HEADLINE_SOURCE_MODIFIERS = word_set("state monitoring rights local syrian activist")
 # Common nouns that name a source on their own: "a monitor said", "activists said".
+# Nouns for people who do something: "rescuers", "activists", "officials".
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "guard")
 _SOURCE_NOUNS = word_set(
     "monitor group official source activist agency ministry medic witness resident police "
     "army spokesman spokeswoman spokesperson observatory"
