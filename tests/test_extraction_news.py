@@ -89,6 +89,14 @@ EVENTS = [
         id="reported-killed",
     ),
     pytest.param("Another 12 are still missing.", "12", "missing", id="are-missing"),
+    pytest.param("Medics reported 20+ dead & 45+ injured.", "20+", "dead", id="state-after-plus"),
+    pytest.param(
+        "The floods have killed more than 900 people injured at least 3,000 and displaced "
+        "thousands.",
+        "more than 900",
+        "kill",
+        id="comma-less-list-of-verbs-with-counts",
+    ),
     pytest.param(
         "Some 300 workers are to lose their jobs.", "Some 300", "lose", id="be-to-infinitive"
     ),
@@ -499,6 +507,11 @@ NUMBERS = [
 def test_number_reads_as(text, expression, fields):
     claim = claim_at(text, expression)
     assert reading(claim, fields) == pytest.approx(fields)
+
+
+def test_counts_after_place_names_in_a_list_are_claims():
+    text = "Rescuers counted 30 bodies in Harasta 25 in Kfar Zeita and 12 in Arbin."
+    assert [c.text for c in extract_claims(text)] == ["30", "25", "12"]
 
 
 @pytest.mark.parametrize(

@@ -203,7 +203,8 @@ IDENTIFIER_NOUNS = word_set(
     "junction terminal lane interstate precinct ward bay hall pier dock wing tower "
     "apollo boeing airbus windows iphone galaxy formula division group camp brigade "
     "regiment battalion squadron corps army fleet category stage grade tier class type "
-    "mark series season episode volume issue row seat pier"
+    "mark series season episode volume issue row seat pier ftse stoxx nikkei dax cac asx "
+    "russell nasdaq sensex"
 )
 # Words before a figure that make it a reference number or page furniture.
 IDENTIFIER_WORDS = word_set(

@@ -309,7 +309,7 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
 
 
 # Words between a count and its state: "dozens more injured", "30 are still missing".
-_BEFORE_STATE = word_set("more others other are were is was remain remained remains still")
+_BEFORE_STATE = word_set("+ more others other are were is was remain remained remains still")
 
 
 def _result_state(start: Token) -> Token | None:
@@ -323,13 +323,22 @@ def _result_state(start: Token) -> Token | None:
     tok = doc[k]
     if tok.lower_ not in RESULT_STATES or tok.pos_ not in ("ADJ", "VERB", "NOUN"):
         return None
-    if any(c.dep_ in ("dobj", "attr") for c in tok.children) or any(
-        t.like_num or t.lower_ in nums.VAGUE_PLURALS for t in doc[k + 1 : k + 4]
-    ):
-        # "killed 12 civilians injured 40 others", "killed 220000 people wounded at least
-        # one million": a verb with its own count.
+    if _has_own_count(tok):
         return None
     return tok
+
+
+def _has_own_count(verb: Token) -> bool:
+    """ "killed 12 civilians injured 40 others", "killed 220000 people wounded at least
+    one million": a verb with its own object or count is no state of the count before."""
+    doc = verb.doc
+    if any(c.dep_ in ("dobj", "attr") for c in verb.children):
+        return True
+    return any(
+        (t.like_num or t.lower_ in nums.VAGUE_PLURALS)
+        and not any(b.pos_ == "CCONJ" or b.text in ("&", ",") for b in doc[verb.i + 1 : t.i])
+        for t in doc[verb.i + 1 : verb.i + 4]
+    )
 
 
 def _own_clause_verb(start: Token) -> Token | None:
@@ -341,6 +350,7 @@ def _own_clause_verb(start: Token) -> Token | None:
             and child.pos_ == "VERB"
             and child.i > start.i
             and child.lemma_.lower() not in _REPORTED_PARTICIPLES
+            and not _has_own_count(child)
         ):
             return child
     return None

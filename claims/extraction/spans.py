@@ -188,7 +188,7 @@ class SentenceScanner:
         # Headlines in Title Case make every word look like a name ("Army Kills 28").
         long_words = [t for t in self.toks if t.kind == "word" and len(t.text) > 3]
         capitalised = sum(t.text[:1].isupper() for t in long_words)
-        self.title_case = len(long_words) >= 4 and capitalised >= 0.8 * len(long_words)
+        self.title_case = len(long_words) >= 4 and capitalised >= 0.6 * len(long_words)
         self.masked: list[tuple[int, int]] = [
             (m.start() + offset, m.end() + offset)
             for m in _PHONE_RE.finditer(text)
