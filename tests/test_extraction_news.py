@@ -310,6 +310,15 @@ TRENDS = [
         "The temperature dropped to -12 degrees.", "-12", None, id="negative-level-is-no-trend"
     ),
     pytest.param("The rescuers recovered 8 bodies.", "8", None, id="recovered-bodies"),
+    pytest.param(
+        "A further six people were killed in the north.",
+        "six",
+        None,
+        id="further-casualties-are-no-rise",
+    ),
+    pytest.param(
+        "Footage showed 12 houses reduced to ashes.", "12", None, id="reduced-to-is-a-state"
+    ),
 ]
 
 

@@ -379,7 +379,7 @@ def _assemble(
         trend = trend_of(event_tok, preps, kind=kind, unit=unit)
         if _LEVEL_RE.search(text, max(0, cand.start - 4), cand.start):
             trend = None  # "dropped to -12 degrees": a level, whatever the parse says
-        trend = trend or _trend_in_words(doc, text, cand, kind)
+        trend = trend or _trend_in_words(doc, text, cand, kind, event)
     attribution = attributor.attribution(anchor, sent)
     is_quote = attributor.quote_index(cand.start) is not None
     s_start, s_end = _sentence_bounds(sent)
@@ -450,7 +450,9 @@ def _skip_unit_word(text: str, end: int) -> int:
     return m.end() if m and m.group(1).lower() in MEASURE_UNITS else end
 
 
-def _trend_in_words(doc: Doc, text: str, cand: Candidate, kind: str) -> str | None:
+def _trend_in_words(
+    doc: Doc, text: str, cand: Candidate, kind: str, event: str | None
+) -> str | None:
     """A direction written next to the figure rather than in its verb."""
     if (m := _UP_DOWN_RE.search(text, max(0, cand.start - 12), cand.start)) and not _is_particle(
         doc, m.start(1)
@@ -460,13 +462,15 @@ def _trend_in_words(doc: Doc, text: str, cand: Candidate, kind: str) -> str | No
         return "up"  # "+0.4%"
     if "minus" in cand.flags and kind == "percent":
         return "down"  # "-2.5%"
+    # "a further nine people were killed" counts more deaths; it is no rise in a level.
+    added = event not in HIGH_STAKES
     before = _WORD_BEFORE_RE.search(text, max(0, cand.start - 20), cand.start)
-    if before and before.group(1).lower() in _ADDED_WORDS:
+    if added and before and before.group(1).lower() in _ADDED_WORDS:
         return "up"  # "an extra 300 police", "a further 40 beds"
     after = _WORDS_AFTER_RE.match(text, cand.end)
     if after:
         word, following = after.group(1).lower(), (after.group(2) or "").lower()
-        if word in _ADDED_WORDS and kind == "count":
+        if added and word in _ADDED_WORDS and kind == "count":
             return "up"  # "25 extra wardens"
         if kind != "count" or following == "than":
             # "12% lower than a year ago", "3% less than", "5 points higher"

@@ -285,7 +285,7 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
             if own is not None and (
                 own.lemma_.lower() in _CASUALTY_VERBS or main.lemma_.lower() in LIGHT_VERBS
             ):
-                return own, []
+                return own, _own_preps(own)
             if tok.dep_ in ("nsubj", "nsubjpass") and (said := _clause_before_speaker(head, tok)):
                 # "Gunmen killed 15 civilians rescue workers said": without its comma the
                 # say-clause swallowed the counted noun; the event is the clause before.
@@ -304,7 +304,7 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
         tok = head
     if own is not None:
         # Headline style, no verb above: "80 people killed in strike".
-        return own, preps
+        return own, preps + _own_preps(own)
     return None, preps
 
 
@@ -354,6 +354,12 @@ def _own_clause_verb(start: Token) -> Token | None:
         ):
             return child
     return None
+
+
+def _own_preps(verb: Token) -> list[str]:
+    # "seven buildings reduced to rubble": a new state of the things, not a change in
+    # how many there are.
+    return [c.lower_ for c in verb.children if c.dep_ == "prep" and c.lower_ in ("to", "into")]
 
 
 def _clause_before_speaker(verb: Token, subj: Token) -> Token | None:
