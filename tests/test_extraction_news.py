@@ -100,6 +100,66 @@ EVENTS = [
     pytest.param(
         "Some 300 workers are to lose their jobs.", "Some 300", "lose", id="be-to-infinitive"
     ),
+    pytest.param(
+        "The carmaker posted a £95m loss for the half.",
+        "£95m",
+        "loss",
+        id="the-carmaker-posted-a-m",
+    ),
+    pytest.param(
+        "The club faces a bill of £6m for repairs.",
+        "£6m",
+        "bill",
+        id="the-club-faces-a-bill",
+    ),
+    pytest.param(
+        "Ministers approved £2bn of spending on roads.",
+        "£2bn",
+        "spending",
+        id="ministers-approved-bn-of-spending",
+    ),
+    pytest.param(
+        "The coastguard put the number of missing at 14.",
+        "14",
+        "missing",
+        id="the-coastguard-put-the-number",
+    ),
+    pytest.param(
+        "The typhoon killed 31 and displaced thousands more.",
+        "thousands",
+        "displace",
+        id="the-typhoon-killed-and-displaced",
+    ),
+    pytest.param(
+        "The blast left 17 people injured.",
+        "17",
+        "injure",
+        id="the-blast-left-people-injured",
+    ),
+    pytest.param(
+        "Eleven migrants were rescued, the navy said.",
+        "Eleven",
+        "rescue",
+        id="eleven-migrants-were-rescued-the",
+    ),
+    pytest.param(
+        "The list shows 40 journalists reported detained.",
+        "40",
+        "detain",
+        id="the-list-shows-journalists-reported",
+    ),
+    pytest.param(
+        "Four workers who fell from the scaffold were taken to hospital.",
+        "Four",
+        "fall",
+        id="four-workers-who-fell-from",
+    ),
+    pytest.param(
+        "The storm has left 60,000 homes without power.",
+        "60,000",
+        "leave",
+        id="the-storm-has-left-homes",
+    ),
 ]
 
 
@@ -270,6 +330,66 @@ ATTRIBUTIONS = [
         "Observatory",
         id="inverted-closing-say",
     ),
+    pytest.param(
+        "Floods killed 18 people in the valley the civil defence said on Tuesday.",
+        "18",
+        "civil defence",
+        id="floods-killed-people-in-the",
+    ),
+    pytest.param(
+        "Police fired tear gas at 300 protesters witnesses said.",
+        "300",
+        "witnesses",
+        id="police-fired-tear-gas-at",
+    ),
+    pytest.param(
+        "The deal raised $80m. Bankers said the fee was $2m.",
+        "$80m",
+        None,
+        id="the-deal-raised-m-bankers",
+    ),
+    pytest.param(
+        "Gunmen kidnapped 12 teachers Meanwhile parents said 200 pupils stayed home.",
+        "12",
+        None,
+        id="gunmen-kidnapped-teachers-meanwhile-parents",
+    ),
+    pytest.param(
+        "The agency logged 1,020 quakes last year.",
+        "1,020",
+        "agency",
+        id="the-agency-logged-quakes-last",
+    ),
+    pytest.param(
+        "The airline had earlier predicted a profit of $300m.",
+        "$300m",
+        "airline",
+        id="the-airline-had-earlier-predicted",
+    ),
+    pytest.param(
+        "Prices rose 3%, according to data published by the central bank.",
+        "3%",
+        "central bank",
+        id="prices-rose-according-to-data",
+    ),
+    pytest.param(
+        "Up to 40 houses were said to be damaged, the mayor said.",
+        "Up to 40",
+        "mayor",
+        id="up-to-houses-were-said",
+    ),
+    pytest.param(
+        '"We fed 500 families," the volunteer said. The town has 9,000 people.',
+        "9,000",
+        None,
+        id="we-fed-families-the-volunteer",
+    ),
+    pytest.param(
+        '"We fed 500 families." The volunteer added: "Another 200 need help."',
+        "500",
+        None,
+        id="we-fed-families-the-volunteer",
+    ),
 ]
 
 
@@ -319,6 +439,45 @@ TRENDS = [
     pytest.param(
         "Footage showed 12 houses reduced to ashes.", "12", None, id="reduced-to-is-a-state"
     ),
+    pytest.param(
+        "As many as 600 posts are set to go at the factory.",
+        "As many as 600",
+        "down",
+        id="as-many-as-posts-are",
+    ),
+    pytest.param(
+        "The slump pushed down prices by 3%.",
+        "3%",
+        "down",
+        id="the-slump-pushed-down-prices",
+    ),
+    pytest.param(
+        "The index rallied 2.4% on Monday.", "2.4%", "up", id="the-index-rallied-on-monday"
+    ),
+    pytest.param("Copper rose 1.1% and zinc by 0.6%.", "0.6%", "up", id="copper-rose-and-zinc-by"),
+    pytest.param(
+        "The army lost 34 soldiers in the offensive.",
+        "34",
+        None,
+        id="the-army-lost-soldiers-in",
+    ),
+    pytest.param(
+        "The retailer reported a £12m loss.", "£12m", None, id="the-retailer-reported-a-m"
+    ),
+    pytest.param("Output was 8% higher than in May.", "8%", "up", id="output-was-higher-than-in"),
+    pytest.param(
+        "Core prices printed at -0.3% in March.",
+        "-0.3%",
+        "down",
+        id="core-prices-printed-at-in",
+    ),
+    pytest.param(
+        "The guard gave up 3 goals in the first half.",
+        "3",
+        None,
+        id="the-guard-gave-up-goals",
+    ),
+    pytest.param("The flood cut off 12 hamlets.", "12", None, id="the-flood-cut-off-hamlets"),
 ]
 
 
@@ -382,6 +541,49 @@ UNITS = [
         "16",
         "people",
         id="others-after-people-are-people",
+    ),
+    pytest.param(
+        "The firm cut its number of branches to 150.",
+        "150",
+        "branch",
+        id="the-firm-cut-its-number",
+    ),
+    pytest.param(
+        "The coalition won a majority of 12 seats.",
+        "12",
+        "seat",
+        id="the-coalition-won-a-majority",
+    ),
+    pytest.param("The motion passed by a margin of 9.", "9", "margin", id="the-motion-passed-by-a"),
+    pytest.param(
+        "Four boys were injured and dozens more were evacuated.",
+        "dozens",
+        "people",
+        id="four-boys-were-injured-and",
+    ),
+    pytest.param(
+        "The ferry carried 70 Eritreans.",
+        "70",
+        "eritrean",
+        id="the-ferry-carried-eritreans",
+    ),
+    pytest.param(
+        "Gold traded at $1,900 an ounce.",
+        "$1,900",
+        "usd per ounce",
+        id="gold-traded-at-an-ounce",
+    ),
+    pytest.param(
+        "The refinery processes 400,000 barrels a day.",
+        "400,000",
+        "barrel per day",
+        id="the-refinery-processes-barrels-a",
+    ),
+    pytest.param(
+        "Rates rose by 0.75 percentage points.",
+        "0.75 percentage points",
+        "percentage point",
+        id="rates-rose-by-percentage-points",
     ),
 ]
 
@@ -509,6 +711,40 @@ NUMBERS = [
         {"value": 1, "unit": "percentage point"},
         id="one-percentage-point",
     ),
+    pytest.param(
+        "The contract is worth NZ$40m.",
+        "NZ$40m",
+        {"value": 40000000.0},
+        id="the-contract-is-worth-nz",
+    ),
+    pytest.param(
+        "A coffee costs 90p in the canteen.",
+        "90p",
+        {"value": 0.9},
+        id="a-coffee-costs-p-in",
+    ),
+    pytest.param(
+        "The motor produces 150bhp.",
+        "150bhp",
+        {"value": 150.0},
+        id="the-motor-produces-bhp",
+    ),
+    pytest.param("The plot measures 120m2.", "120m2", {"value": 120.0}, id="the-plot-measures-m"),
+    pytest.param(
+        "The town has 7 hundred thousand people.",
+        "7 hundred thousand",
+        {"value": 700000.0},
+        id="the-town-has-hundred-thousand",
+    ),
+    pytest.param("Sales rose fivefold.", "fivefold", {"value": 5.0}, id="sales-rose-fivefold"),
+    pytest.param("The wall is 4m (13ft) high.", "4m", {"value": 4.0}, id="the-wall-is-m-ft"),
+    pytest.param(
+        "The lake froze at minus-18.",
+        "minus-18",
+        {"value": -18.0},
+        id="the-lake-froze-at-minus",
+    ),
+    pytest.param("The bag weighed ~12kg.", "~12kg", {"value": 12.0}, id="the-bag-weighed-kg"),
 ]
 
 

@@ -728,7 +728,13 @@ def _closing_words(head: Token, verb: Token) -> list[Token]:
             break
         if tok.dep_ in ("det", "amod", "poss", "case") or tok.pos_ == "PROPN":
             start = k
-        elif tok.dep_ == "compound" and tok.pos_ == "NOUN" and common_nouns == 0 and k == start - 1:
+        elif (
+            tok.dep_ == "compound"
+            and tok.pos_ == "NOUN"
+            and tok.tag_ != "NNS"  # "at 300 protesters witnesses said": a plural ends the clause
+            and common_nouns == 0
+            and k == start - 1
+        ):
             common_nouns += 1
             start = k
         elif tok.is_punct and tok.text == "-":

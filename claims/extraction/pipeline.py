@@ -49,6 +49,8 @@ _nlp_lock = threading.Lock()
 
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
+# Things a price or an amount is given "a" or "each" of: "$5 a share".
+_PER_THING_WORDS = frozenset({"share", "head", "person", "unit", "ticket", "seat"})
 _RATE_ABBREVIATIONS = {"h": "hour", "hr": "hour", "s": "second", "min": "minute", "yr": "year"}
 _RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
 _UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
@@ -422,6 +424,11 @@ def _event_noun_after(doc: Doc, cand: Candidate) -> Token | None:
     nxt = doc[span.end]
     if nxt.lemma_.lower() in EVENT_NOUNS or nxt.lower_ in EVENT_NOUNS:
         return nxt
+    if nxt.lower_ == "of" and span.end + 1 < len(doc):
+        # "approved £2bn of spending": what the money is, whatever verb moves it
+        noun = doc[span.end + 1]
+        if noun.lemma_.lower() in EVENT_NOUNS:
+            return noun
     return None
 
 
@@ -437,7 +444,12 @@ def _rate_unit(doc: Doc, text: str, cand: Candidate, unit: str, unit_tok: Token 
     if m is None:
         return unit
     word = m.group(2).lower()
-    if m.group(1).strip() in ("a", "an", "each") and word not in TIME_UNITS:
+    if (
+        m.group(1).strip() in ("a", "an", "each")
+        and word not in TIME_UNITS
+        and word not in MEASURE_UNITS
+        and word not in _PER_THING_WORDS
+    ):
         return unit
     span = doc.char_span(m.start(2), m.end(2))
     per = unit_lemma(span[0]) if span is not None and len(span) == 1 else word

@@ -227,7 +227,7 @@ def unit_from_context(anchor: Token) -> Token | None:
             for prep in child.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                    if obj is not None and obj.pos_ in _NOUNISH:
+                    if obj is not None and obj.pos_ in _NOUNISH and obj.lower_ not in RESULT_STATES:
                         return _usable_unit(obj)
     return None
 
@@ -356,6 +356,13 @@ def _own_clause_verb(start: Token) -> Token | None:
     return None
 
 
+def _of_object(noun: Token) -> Token | None:
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    return None
+
+
 def _own_preps(verb: Token) -> list[str]:
     # "seven buildings reduced to rubble": a new state of the things, not a change in
     # how many there are.
@@ -383,6 +390,13 @@ def _carried_noun(verb: Token, via: Token, start: Token) -> Token | None:
         for child in verb.children:
             if child.dep_ == "dobj" and child.lemma_.lower() in EVENT_NOUNS:
                 return child
+            if child.dep_ == "dobj" and child.lemma_.lower() in _AMOUNT_NOUNS:
+                # "put the number of missing at 14": the event is what is numbered.
+                counted = _of_object(child)
+                if counted is not None and (
+                    counted.lower_ in RESULT_STATES or counted.lemma_.lower() in EVENT_NOUNS
+                ):
+                    return counted
     if verb.lemma_.lower() not in LIGHT_VERBS:
         return None
     for tok in (start, via):
@@ -404,7 +418,7 @@ def _carried_noun(verb: Token, via: Token, start: Token) -> Token | None:
 
 
 # "more than 1400 are estimated to have been killed": the infinitive holds the event.
-_RAISING_VERBS = word_set("estimate report believe say think expect fear feared")
+_RAISING_VERBS = word_set("estimate report believe say think expect fear feared set slate")
 
 
 def _causative_target(verb: Token) -> Token:
