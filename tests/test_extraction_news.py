@@ -616,6 +616,12 @@ NUMBERS = [
         "The new model offers 300bhp.", "300bhp", {"value": 300, "unit": "bhp"}, id="bhp-glued"
     ),
     pytest.param(
+        "Drivers love the Porsches 500bhp engine.",
+        "500bhp",
+        {"value": 500, "unit": "bhp"},
+        id="glued-unit-after-a-name",
+    ),
+    pytest.param(
         "The village now gets 50Mbps.", "50Mbps", {"value": 50, "unit": "mbps"}, id="mbps-glued"
     ),
     pytest.param(

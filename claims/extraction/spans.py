@@ -516,6 +516,7 @@ class SentenceScanner:
                     )
                     and q.match_prefix([prev.lower]) is None
                     and not self._unit_follows(core.j)
+                    and core.unit is None
                 ):
                     return True  # "Boeing 737", "Section 427", "Route 66"
         # Calendar anchors: "5 April", "April 5", "May 5th", "05 Apr 2017", "Jan. 5"
