@@ -32,12 +32,13 @@ def throttle_hit(scope: str, ident: str) -> tuple[bool, float]:
     now = time.time()
     window = int(now // period)
     key = f"throttle:{scope}:{ident}:{window}"
-    cache.add(key, 0, timeout=period + 1)
+    # Increment first: the window's counter exists for every request but its first,
+    # so most requests cost one round trip to the cache instead of two.
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
+    except ValueError:  # the window's first request (or the counter expired)
+        # Unless another process started the window meanwhile.
+        count = 1 if cache.add(key, 1, timeout=period + 1) else cache.incr(key)
     return count <= allowed, (window + 1) * period - now
 
 
