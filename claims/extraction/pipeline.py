@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from . import measures
 from . import qualifiers as q
 from .attribution import Attributor
 from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
@@ -184,7 +185,7 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
                 found.append(claim)
-        out.extend(_share_elided_units(found, text, base))
+        out.extend(measures.annotate(doc, _share_elided_units(found, text, base), base))
     return out
 
 
