@@ -183,6 +183,10 @@ class CorrectionForm(forms.Form):
     event = forms.CharField(required=False, max_length=100)
     trend = forms.ChoiceField(choices=[("", "—"), *Claim.Trend.choices], required=False)
     attribution = forms.CharField(required=False, max_length=300)
+    measure = forms.ChoiceField(choices=Claim.Measure.choices, label="What it measures")
+    population = forms.CharField(required=False, max_length=100, label="Who or what is counted")
+    period = forms.ChoiceField(choices=[("", "—"), *Claim.Period.choices], required=False)
+    place = forms.CharField(required=False, max_length=200, label="Place named for it")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     @classmethod
@@ -197,6 +201,10 @@ class CorrectionForm(forms.Form):
                 "event": claim.event,
                 "trend": claim.trend,
                 "attribution": claim.attribution,
+                "measure": claim.measure or Claim.Measure.OTHER,
+                "population": claim.population,
+                "period": claim.period,
+                "place": claim.place,
                 "version": claim.version,
             }
         )
@@ -206,11 +214,12 @@ class CorrectionForm(forms.Form):
         lower, upper = data.get("lower"), data.get("upper")
         if lower is not None and upper is not None and lower > upper:
             raise forms.ValidationError("The lower bound is above the upper bound.")
-        for name in ("unit", "event"):
+        for name in ("unit", "event", "population"):
             if name in data:
                 data[name] = data[name].strip().lower()
-        if "attribution" in data:
-            data["attribution"] = data["attribution"].strip()
+        for name in ("attribution", "place"):
+            if name in data:
+                data[name] = data[name].strip()
         return data
 
     def changes(self) -> dict:

@@ -183,9 +183,12 @@ _SUBPLACE_NOUNS = word_set(
 _LOCATIVE_PREPS = word_set("in near at outside around inside across")
 _EVENT_NOUNS = word_set(
     "attack raid strike airstrike shelling bombing blast explosion clash fighting "
-    "bombardment assault offensive battle ambush"
+    "bombardment assault offensive battle ambush shell"
 )
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "ORG", "NORP", "CARDINAL", "ORDINAL", "MONEY"})
+# Prepositions whose proper-name object is a place ("in Manbij", "near Aleppo").
+PLACE_PREPS = frozenset({"in", "near", "outside", "around", "across", "inside"})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -339,8 +342,10 @@ def _measure_words(
         if tok.head.i == tok.i:
             break
         tok = tok.head
-    if claim.event and claim.event in _MEASURE_WORDS:
-        return _casualties_if_event(claim.event)
+    if claim.event and _MEASURE_WORDS.get(claim.event) not in (None, "attacks", "population"):
+        # Only a verb names what happened to people; "attacked two villages" counts
+        # the villages, not attacks.
+        return _MEASURE_WORDS[claim.event]
     return "other"
 
 
@@ -398,10 +403,6 @@ def _casualties_if_both(tok: Token, measure: str) -> str:
             if len(between) <= 2 and not any(t.like_num for t in between):
                 return "casualties"
     return measure
-
-
-def _casualties_if_event(event: str) -> str:
-    return _MEASURE_WORDS[event]
 
 
 # --- Population --------------------------------------------------------------------
@@ -468,6 +469,16 @@ def _place(anchor: Token, unit_tok: Token | None) -> str | None:
     return None
 
 
+def is_place_slot(tok: Token) -> bool:
+    """A proper name that is the object of "in", "near" and the like: a place."""
+    return (
+        tok.pos_ == "PROPN"
+        and tok.dep_ == "pobj"
+        and tok.head.lower_ in PLACE_PREPS
+        and tok.ent_type_ not in _NOT_PLACE_LABELS
+    )
+
+
 def _place_under(head: Token, depth: int) -> str | None:
     for prep in head.children:
         if prep.dep_ != "prep" or prep.lower_ not in _LOCATIVE_PREPS | {"on", "of"}:
@@ -475,11 +486,11 @@ def _place_under(head: Token, depth: int) -> str | None:
         if prep.lower_ in ("on", "of") and depth == 0 and head.pos_ in ("VERB", "AUX"):
             continue
         for obj in prep.children:
-            if obj.dep_ != "pobj":
+            if obj.dep_ not in ("pobj", "pcomp"):
                 continue
             if any(c.like_num or c.dep_ == "nummod" for c in obj.children):
                 continue  # "two villages": the whole scene
-            if obj.ent_type_ in _PLACE_LABELS:
+            if obj.ent_type_ in _PLACE_LABELS or _is_place_name(obj):
                 return _entity_text(obj)
             lemma = _lemma(obj)
             if lemma in _SUBPLACE_NOUNS:
@@ -508,13 +519,21 @@ def _named_place_of(tok: Token) -> str | None:
             return _entity_text(child)
         if child.dep_ == "prep" and child.lower_ == "of":
             for obj in child.children:
-                if obj.dep_ == "pobj" and obj.ent_type_ in _PLACE_LABELS:
+                if obj.dep_ == "pobj" and (obj.ent_type_ in _PLACE_LABELS or _is_place_name(obj)):
                     return _entity_text(obj)
     return None
+
+
+def _is_place_name(tok: Token) -> bool:
+    """A proper name in a place's slot ("in Manbij", "the town of Kafr Zita"): the small
+    model often labels rare place names as people or products."""
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in _NOT_PLACE_LABELS
 
 
 def _entity_text(tok: Token) -> str:
     for ent in tok.doc.ents:
         if ent.start <= tok.i < ent.end:
             return ent.text
-    return tok.text
+    words = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    start = min([tok.i, *(w.i for w in words)])
+    return tok.doc[start : tok.i + 1].text

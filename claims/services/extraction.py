@@ -24,7 +24,7 @@ from claims.models import Article, Claim, Evidence, Review
 logger = logging.getLogger(__name__)
 
 # Extractor fields copied onto a Claim row; None becomes "" in the text columns.
-_TEXT_FIELDS = ("unit", "event", "trend", "attribution")
+_TEXT_FIELDS = ("unit", "event", "trend", "attribution", "population", "period", "place")
 _FIELDS = (
     "text",
     "value",
@@ -32,6 +32,7 @@ _FIELDS = (
     "upper",
     "qualifier",
     "kind",
+    "measure",
     *_TEXT_FIELDS,
     "is_quote",
     "sentence",
@@ -90,8 +91,11 @@ def article_claim_for_extraction(*, article_id: int) -> Article | None:
     return Article.objects.get(pk=article_id)
 
 
-def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
+def claims_extract_for_article(*, article_id: int, assign_story: bool = True) -> WriteStats | None:
     """Extract and store the claims of one article; None when another worker has it.
+
+    The article's features are stored and, with ``assign_story``, it is put in its
+    story (a bulk import assigns stories afterwards, in publication order).
 
     Raises ExtractionRetry when the attempt failed and attempts are left; after the
     last attempt the article is ``failed`` with the error and the error is raised.
@@ -106,8 +110,10 @@ def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
         # The total is known before the first chunk is parsed, so the page shows 0 / n
         # instead of nothing while the parser works.
         _record_progress(article, 0, len(extraction.split_chunks(article.body)))
-        found = extraction.extract_claims(
-            article.body, on_progress=lambda done, total: _record_progress(article, done, total)
+        found, features = extraction.extract_claims(
+            article.body,
+            on_progress=lambda done, total: _record_progress(article, done, total),
+            with_features=True,
         )
         stats = claims_write_for_article(
             article=article, found=found, extractor_version=extraction.EXTRACTOR_VERSION
@@ -130,6 +136,9 @@ def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
         )
         _record_failure(article, exc)
         raise
+    article_story_update(
+        article_id=article.pk, features=features, found=found, assign_story=assign_story
+    )
     logger.info(
         "extraction done article_id=%s attempt=%s claims=%s created=%s updated=%s "
         "deleted=%s kept_missing=%s chars=%s seconds=%.3f",
@@ -144,6 +153,24 @@ def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
         time.monotonic() - started,
     )
     return stats
+
+
+def article_story_update(
+    *, article_id: int, features, found: list, assign_story: bool = True
+) -> None:
+    """Store what the article is about and put it in its story.
+
+    The claims are stored already: a failure here leaves the article extracted and
+    without a story (``manage.py assign_stories`` places it later), and is logged.
+    """
+    from claims.services.stories import article_assign_story, article_features_store
+
+    try:
+        article_features_store(article_id=article_id, features=features, claims=found)
+        if assign_story:
+            article_assign_story(article_id=article_id)
+    except Exception:
+        logger.exception("story assignment failed article_id=%s", article_id)
 
 
 def _held(article: Article):
@@ -276,6 +303,8 @@ def _claim_values(item) -> dict:
     for name in _TEXT_FIELDS:
         values[name] = values[name] or ""
     values["text"] = values["text"][:500]
+    values["population"] = values["population"][:100]
+    values["place"] = values["place"][:200]
     values["checkworthiness"] = min(1.0, max(0.0, float(values["checkworthiness"])))
     return values
 
