@@ -23,7 +23,7 @@ from .types import ExtractedClaim
 _MEASURE_WORDS: dict[str, str] = {}
 for _measure, _words in {
     "deaths": "kill die dead death toll fatality execute massacre martyr slay murder "
-    "behead perish assassinate killing body corpse martyrdom",
+    "behead perish assassinate killing body corpse martyrdom drown",
     "injuries": "wound injure hurt injury maim wounded injured",
     "casualties": "casualty",
     "missing": "missing unaccounted rubble",
@@ -173,13 +173,11 @@ _WINDOW_RE = re.compile(
     re.IGNORECASE,
 )
 
-# Nouns for a part of a city or a site: a figure "in a village near the city" is kept
-# apart from the story's overall figure. Whole cities and countries are not: they
+# Nouns for a part of an area: a figure "in a village near the city" is kept apart
+# from the story's overall figure. Sites (a market, a hospital, a camp) are not: they
+# are usually where the whole incident happened, and whole cities and countries
 # usually name where the whole story happens.
-_SUBPLACE_NOUNS = word_set(
-    "district neighbourhood neighborhood village suburb quarter camp hospital prison "
-    "town market square school mosque"
-)
+_SUBPLACE_NOUNS = word_set("district neighbourhood neighborhood village suburb quarter town")
 _LOCATIVE_PREPS = word_set("in near at outside around inside across")
 _EVENT_NOUNS = word_set(
     "attack raid strike airstrike shelling bombing blast explosion clash fighting "

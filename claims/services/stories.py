@@ -56,6 +56,7 @@ _TOTAL_KEY = ""
 # sign two articles report the same event.
 _FIGURE_MEASURES = frozenset({"deaths", "injuries", "casualties", "missing", "detained"})
 _LOCK_ID = 1_101_001
+_IDF_PRIOR = 100
 # A place named in more than this share of a story's articles is where the story
 # happens; a figure "in" it is the story's overall figure, not a part of it.
 _MAIN_PLACE_SHARE = 0.5
@@ -169,8 +170,10 @@ def _idf(keys: set[str]) -> dict[str, float]:
     rows = dict(
         KeyFrequency.objects.filter(key__in=[*keys, _TOTAL_KEY]).values_list("key", "articles")
     )
-    total = max(rows.get(_TOTAL_KEY, 0), 1)
-    return {k: math.log((total + 1) / (rows.get(k, 0) + 1)) + 0.1 for k in keys}
+    # A prior of articles that have none of the keys: in a young database every key
+    # seems common, and the few articles there are would never match.
+    total = rows.get(_TOTAL_KEY, 0) + _IDF_PRIOR
+    return {k: math.log((total + 1) / (rows.get(k, 0) + 1)) for k in keys}
 
 
 def _candidate_stories(article: Article, keys: set[str], idf: dict[str, float]) -> list[int]:
@@ -237,6 +240,7 @@ def _best_story(article: Article) -> tuple[int | None, float]:
     if not best:
         return None, 0.0
     story_id = min(best, key=lambda s: (-best[s], s))
+    logger.debug("story match article_id=%s scores=%s", article.pk, best)
     if best[story_id] >= MATCH_THRESHOLD:
         return story_id, best[story_id]
     return None, best[story_id]
