@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -27,7 +28,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.db.models import F, Q
 
-from claims.extraction import ArticleFeatures, content_words
+from claims.extraction import ArticleFeatures, content_words, name_key
 from claims.models import Article, Claim, KeyFrequency, Quantity, Story, StoryKey
 from claims.services import xref
 
@@ -38,9 +39,9 @@ logger = logging.getLogger(__name__)
 # while the same town's next attack a week later gets its own.
 WINDOW_DAYS = 3
 # Similarity (0..1) an article needs with a story's closest article to join it.
-MATCH_THRESHOLD = 0.30
+MATCH_THRESHOLD = 0.20
 # The similarity lost per day between two articles' publication days.
-DAY_PENALTY = 0.04
+DAY_PENALTY = 0.08
 # Candidate stories compared in full, after ranking by the rare keys they share.
 MAX_CANDIDATES = 12
 # Articles of a candidate story compared (the most recent ones): bounds the work for
@@ -72,14 +73,10 @@ def article_time(article: Article) -> datetime:
     return article.published_at or article.created_at
 
 
-def _stem(word: str) -> str:
-    """Crude suffix stripping so that a headline's "kills" meets a lead's "kill"."""
-    if word.isdigit() or len(word) <= 4:
-        return word
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+def _word_key(word: str) -> str:
+    """Words are compared by the same spelling-tolerant key as names: "Hasaka" meets
+    "Hasakah", and a headline's "kills" meets a lead's "kill"."""
+    return word if word.isdigit() else name_key(word)
 
 
 def feature_keys(features: dict) -> set[str]:
@@ -88,8 +85,8 @@ def feature_keys(features: dict) -> set[str]:
     keys = {f"p:{k}" for k in features.get("places", {})}
     keys |= {f"e:{k}" for k in features.get("entities", {})}
     keys |= {f"n:{k}" for k in features.get("figures", [])}
-    keys |= {f"w:{_stem(w)}" for w in features.get("lead", [])}
-    keys |= {f"w:{_stem(w)}" for w in features.get("title", [])}
+    words = [*features.get("lead", []), *features.get("title", [])]
+    keys |= {f"w:{key}" for key in map(_word_key, words) if key}
     keys |= {f"v:{k}" for k in features.get("events", {})}
     return keys
 
@@ -136,6 +133,25 @@ def _count_keys(keys: set[str], step: int, *, new_article: bool) -> None:
         [KeyFrequency(key=k, articles=0) for k in sorted(keys)], ignore_conflicts=True
     )
     KeyFrequency.objects.filter(key__in=keys).update(articles=F("articles") + step)
+
+
+def key_frequencies_rebuild() -> None:
+    """Count every key again from the stored features (after the keys' definition
+    changed, or to repair drift); part of a full regrouping."""
+    counts: Counter = Counter()
+    total = 0
+    for features in (
+        Article.objects.filter(story_features__isnull=False)
+        .values_list("story_features", flat=True)
+        .iterator(chunk_size=500)
+    ):
+        counts.update(k[:200] for k in feature_keys(features))
+        total += 1
+    counts[_TOTAL_KEY] = total
+    KeyFrequency.objects.all().delete()
+    KeyFrequency.objects.bulk_create(
+        [KeyFrequency(key=k, articles=n) for k, n in sorted(counts.items())], batch_size=2000
+    )
 
 
 def _lock() -> None:
@@ -293,6 +309,7 @@ def stories_assign_all(*, on_progress=None) -> int:
     """
     with transaction.atomic():
         _lock()
+        key_frequencies_rebuild()
         automatic = Article.objects.filter(story_placed_by__isnull=True, story__isnull=False)
         touched = set(automatic.values_list("story_id", flat=True))
         automatic.update(story=None)
@@ -384,14 +401,34 @@ def _refresh_keys(story: Story, articles: list[Article]) -> None:
 
 def place_key_of(place: str, main_places: set[str]) -> str:
     """The place a figure is kept apart by, or "" when it is where the story happens."""
-    from claims.extraction import name_key
-
     if not place:
         return ""
     words = name_key(place).split()
     if not words or any(w in main_places for w in words):
         return ""
     return " ".join(words)
+
+
+_PARTITIVE_RE = re.compile(r"\s+of\s+(?:the|those|them|whom)\b", re.IGNORECASE)
+_OTHER_AFTER_RE = re.compile(r"\s+(?:\w+\s+)?(?:other|others|more)\b", re.IGNORECASE)
+_OTHER_BEFORE_RE = re.compile(r"\b(?:another|other)\s+$", re.IGNORECASE)
+
+
+def part_marker(claim: Claim, sentence_claims: list[Claim]) -> str:
+    """How a figure counts only part of a group: "15 of the wounded" ("subset"), or a
+    further group after a first figure of the same measure ("another 10 bodies", "six
+    others"): "additional". "" for a figure that counts the whole group."""
+    offset = claim.start - claim.sentence_start
+    after = claim.sentence[offset + (claim.end - claim.start) :][:30]
+    before = claim.sentence[max(0, offset - 12) : offset]
+    if _PARTITIVE_RE.match(after):
+        return "subset"
+    if _OTHER_AFTER_RE.match(after) or _OTHER_BEFORE_RE.search(before):
+        earlier = [c for c in sentence_claims if c.start < claim.start and c.measure]
+        # "killed 16 and wounded another 40": the 40 are another measure's group.
+        if not earlier or any(c.measure == claim.measure for c in earlier):
+            return "additional"
+    return ""
 
 
 def _refresh_quantities(story: Story, main_places: set[str]) -> int:
@@ -403,11 +440,19 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
     )
     groups: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
     shown_place: dict[tuple[str, str, str, str], str] = {}
+    by_sentence: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_sentence[(claim.article_id, claim.sentence_start)].append(claim)
     for claim in claims:
         if not claim.measure or claim.measure == Claim.Measure.OTHER:
             continue
         place = place_key_of(claim.place, main_places)
-        key = (claim.measure, claim.population or "", claim.period or "", place)
+        population = claim.population or ""
+        part = part_marker(claim, by_sentence[(claim.article_id, claim.sentence_start)])
+        if part:
+            # A part of a group is a quantity of its own, named by its population.
+            population = f"{population} ({part})".strip()[:100]
+        key = (claim.measure, population, claim.period or "", place)
         groups[key].append(claim)
         shown_place.setdefault(key, claim.place if place else "")
     existing = {(q.measure, q.population, q.period, q.place): q for q in story.quantities.all()}
