@@ -125,10 +125,9 @@ def fill(articles: int, claims_per_article: int, seed: int) -> None:
         size = min(articles - made, rng.randrange(1, 9))
         first_day = START + timedelta(days=made // PER_DAY)
         quantities = []
-        for _ in range(3):
+        combos = rng.sample([(m, p) for m in MEASURES[:4] for p in POPULATIONS], 3)
+        for measure, population in combos:
             quantity_id += 1
-            measure = rng.choice(MEASURES[:4])
-            population = rng.choice(POPULATIONS)
             quantities.append((quantity_id, measure, population))
             quantity_rows.append((quantity_id, story_id, measure, population, "event", "", False))
         days = set()

@@ -8,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claims.models import Article, Claim, Evidence, Review
+from claims.models import Article, Claim, Evidence, Review, Story
 from claims.services.review import review_submit
+from claims.services.stories import story_refresh
 
 from .conftest import client_for
 from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory
@@ -544,8 +545,11 @@ def test_assign_without_ticks_says_so(editor):
 
 @pytest.fixture
 def reported():
-    """A claim with a conflicting figure elsewhere and a repeat in its own article."""
-    article = ArticleFactory(body="x" * 200)
+    """A claim with a conflicting figure elsewhere in its story and a repeat in its own
+    article, all of one quantity."""
+    story = Story.objects.create(title="Market bombing")
+    toll = {"measure": "deaths", "population": "people", "period": "event"}
+    article = ArticleFactory(body="x" * 200, story=story)
     claim = ClaimFactory(
         article=article,
         start=10,
@@ -553,8 +557,9 @@ def reported():
         sentence_start=0,
         sentence="Yesterday more than 80 people were killed, the monitor said.",
         attribution="Syrian Observatory",
+        **toll,
     )
-    ClaimFactory(article=article, start=100, end=112)  # the same figure again
+    ClaimFactory(article=article, start=100, end=112, **toll)  # the same figure again
     other = ClaimFactory(
         text="about 40",
         value=40,
@@ -564,8 +569,13 @@ def reported():
         start=0,
         end=8,
         sentence="About 40 people were killed.",
-        article=ArticleFactory(title="Other outlet", source=SourceFactory(name="Other Wire")),
+        article=ArticleFactory(
+            title="Other outlet", source=SourceFactory(name="Other Wire"), story=story
+        ),
+        **toll,
     )
+    story_refresh(story_id=story.pk)
+    claim.refresh_from_db()
     return claim, other
 
 

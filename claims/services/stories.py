@@ -43,10 +43,10 @@ MATCH_THRESHOLD = 0.20
 # The similarity lost per day between two articles' publication days.
 DAY_PENALTY = 0.08
 # Candidate stories compared in full, after ranking by the rare keys they share.
-MAX_CANDIDATES = 12
+MAX_CANDIDATES = 8
 # Articles of a candidate story compared (the most recent ones): bounds the work for
 # a story that runs for months.
-MAX_MEMBERS = 40
+MAX_MEMBERS = 20
 # Weight of each kind of feature in the similarity.
 _WEIGHTS = {"p": 2.0, "e": 1.0, "n": 2.0, "w": 1.0, "v": 0.5}
 # Kinds of key that find candidate stories (words and event verbs are too common).
@@ -81,7 +81,17 @@ def _word_key(word: str) -> str:
 
 def feature_keys(features: dict) -> set[str]:
     """All the keys an article is compared by, prefixed by kind (p: place, e: entity,
-    n: figure, w: word of title or lead, v: event word)."""
+    n: figure, w: word of title or lead, v: event word).
+
+    Computed once when the features are stored (kept under "keys"), since every later
+    comparison needs them again.
+    """
+    if "keys" in features:
+        return set(features["keys"])
+    return _compute_keys(features)
+
+
+def _compute_keys(features: dict) -> set[str]:
     keys = {f"p:{k}" for k in features.get("places", {})}
     keys |= {f"e:{k}" for k in features.get("entities", {})}
     keys |= {f"n:{k}" for k in features.get("figures", [])}
@@ -116,8 +126,9 @@ def article_features_store(*, article_id: int, features: ArticleFeatures, claims
     data = features.to_dict()
     data["title"] = content_words(article.title)
     data["figures"] = _figure_keys(claims)
+    data["keys"] = sorted(_compute_keys(data))
     old_keys = feature_keys(article.story_features) if article.story_features else set()
-    new_keys = feature_keys(data)
+    new_keys = set(data["keys"])
     _count_keys(new_keys - old_keys, +1, new_article=not article.story_features)
     _count_keys(old_keys - new_keys, -1, new_article=False)
     Article.objects.filter(pk=article_id).update(story_features=data)
@@ -140,12 +151,15 @@ def key_frequencies_rebuild() -> None:
     changed, or to repair drift); part of a full regrouping."""
     counts: Counter = Counter()
     total = 0
-    for features in (
+    for pk, features in (
         Article.objects.filter(story_features__isnull=False)
-        .values_list("story_features", flat=True)
+        .values_list("pk", "story_features")
         .iterator(chunk_size=500)
     ):
-        counts.update(k[:200] for k in feature_keys(features))
+        keys = sorted(_compute_keys(features))
+        if features.get("keys") != keys:
+            Article.objects.filter(pk=pk).update(story_features={**features, "keys": keys})
+        counts.update(k[:200] for k in keys)
         total += 1
     counts[_TOTAL_KEY] = total
     KeyFrequency.objects.all().delete()
@@ -182,14 +196,18 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / norm if norm else 0.0
 
 
-def _idf(keys: set[str]) -> dict[str, float]:
+def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, float]:
+    """Inverse document frequency of each key; ``known`` ones are not looked up again."""
+    known = known or {}
+    wanted = [k for k in keys if k not in known]
     rows = dict(
-        KeyFrequency.objects.filter(key__in=[*keys, _TOTAL_KEY]).values_list("key", "articles")
+        KeyFrequency.objects.filter(key__in=[*wanted, _TOTAL_KEY]).values_list("key", "articles")
     )
     # A prior of articles that have none of the keys: in a young database every key
     # seems common, and the few articles there are would never match.
     total = rows.get(_TOTAL_KEY, 0) + _IDF_PRIOR
-    return {k: math.log((total + 1) / (rows.get(k, 0) + 1)) for k in keys}
+    found = {k: math.log((total + 1) / (rows.get(k, 0) + 1)) for k in wanted}
+    return {**known, **found}
 
 
 def _candidate_stories(article: Article, keys: set[str], idf: dict[str, float]) -> list[int]:
@@ -234,7 +252,8 @@ def _best_story(article: Article) -> tuple[int | None, float]:
     keys = feature_keys(article.story_features or {})
     if not keys:
         return None, 0.0
-    candidates = _candidate_stories(article, keys, _idf(keys))
+    article_idf = _idf(keys)
+    candidates = _candidate_stories(article, keys, article_idf)
     members = _members(candidates, article.pk)
     all_keys = set(keys)
     member_keys = []
@@ -242,7 +261,7 @@ def _best_story(article: Article) -> tuple[int | None, float]:
         mk = feature_keys(features)
         member_keys.append((story_id, day, mk))
         all_keys |= mk
-    idf = _idf(all_keys)
+    idf = _idf(all_keys, known=article_idf)
     mine = _vector(keys, idf)
     day = article_day(article)
     best: dict[int, float] = {}
