@@ -174,6 +174,9 @@ class QuickVerdictForm(forms.Form):
     version = forms.IntegerField(min_value=1)
 
 
+_MEASURE_FIELDS = frozenset({"measure", "population", "period", "place"})
+
+
 class CorrectionForm(forms.Form):
     value = forms.FloatField(required=False)
     lower = forms.FloatField(required=False)
@@ -183,7 +186,9 @@ class CorrectionForm(forms.Form):
     event = forms.CharField(required=False, max_length=100)
     trend = forms.ChoiceField(choices=[("", "—"), *Claim.Trend.choices], required=False)
     attribution = forms.CharField(required=False, max_length=300)
-    measure = forms.ChoiceField(choices=Claim.Measure.choices, label="What it measures")
+    measure = forms.ChoiceField(
+        choices=[("", "—"), *Claim.Measure.choices], required=False, label="What it measures"
+    )
     population = forms.CharField(required=False, max_length=100, label="Who or what is counted")
     period = forms.ChoiceField(choices=[("", "—"), *Claim.Period.choices], required=False)
     place = forms.CharField(required=False, max_length=200, label="Place named for it")
@@ -223,4 +228,10 @@ class CorrectionForm(forms.Form):
         return data
 
     def changes(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        # What a figure measures is only changed when the form sent it: a correction
+        # of the figure alone leaves the measure fields as they are.
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k != "version" and (k not in _MEASURE_FIELDS or k in self.data)
+        }

@@ -742,6 +742,35 @@ def test_correction_changes_the_reading_and_records_it(editor, reported):
     assert "unit: people → civilian" in Review.objects.get(claim=claim).note
 
 
+def test_correction_of_what_the_figure_measures_moves_it_to_its_quantity(editor, reported):
+    claim, other = reported
+    response = client_for(editor).post(
+        reverse("claims:claim_correction", args=[claim.pk]),
+        {
+            "value": "80",
+            "lower": "80",
+            "upper": "",
+            "qualifier": "lower_bound",
+            "unit": "people",
+            "event": "kill",
+            "trend": "",
+            "attribution": "Syrian Observatory",
+            "measure": "injuries",
+            "population": "Civilians ",
+            "period": "event",
+            "place": "",
+            "version": claim.version,
+        },
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.measure, claim.population) == ("injuries", "civilians")
+    assert claim.quantity.measure == "injuries"
+    other.refresh_from_db()
+    assert other.quantity_id != claim.quantity_id
+    assert "measure: deaths → injuries" in Review.objects.get(claim=claim).note
+
+
 def test_correction_conflict_is_refused(editor, other_editor, reported):
     claim, _ = reported
     review_submit(claim_id=claim.pk, reviewer=other_editor, verdict="false", expected_version=1)

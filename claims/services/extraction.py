@@ -136,9 +136,6 @@ def claims_extract_for_article(*, article_id: int, assign_story: bool = True) ->
         )
         _record_failure(article, exc)
         raise
-    article_story_update(
-        article_id=article.pk, features=features, found=found, assign_story=assign_story
-    )
     logger.info(
         "extraction done article_id=%s attempt=%s claims=%s created=%s updated=%s "
         "deleted=%s kept_missing=%s chars=%s seconds=%.3f",
@@ -151,6 +148,9 @@ def claims_extract_for_article(*, article_id: int, assign_story: bool = True) ->
         stats.kept_missing,
         len(article.body),
         time.monotonic() - started,
+    )
+    article_story_update(
+        article_id=article.pk, features=features, found=found, assign_story=assign_story
     )
     return stats
 
