@@ -64,12 +64,12 @@ _MAIN_PLACE_SHARE = 0.5
 _TITLE_MAX = 500
 
 
-def article_day(article: Article) -> date:
+def article_day(article) -> date:
     moment = article.published_at or article.created_at
     return moment.date()
 
 
-def article_time(article: Article) -> datetime:
+def article_time(article) -> datetime:
     return article.published_at or article.created_at
 
 
@@ -231,20 +231,30 @@ def _candidate_stories(article: Article, keys: set[str], idf: dict[str, float]) 
 def _members(story_ids: list[int], exclude_id: int) -> list[tuple[int, date, dict]]:
     if not story_ids:
         return []
+    # Only the stored keys are read (a JSON path in SQL), not the whole features.
     rows = (
         Article.objects.filter(story_id__in=story_ids, story_features__isnull=False)
         .exclude(pk=exclude_id)
         .order_by("story_id", F("published_at").desc(nulls_last=True), "-id")
-        .values_list("story_id", "published_at", "created_at", "story_features")
+        .values_list("pk", "story_id", "published_at", "created_at", "story_features__keys")
     )
     per_story: Counter = Counter()
     out = []
-    for story_id, published_at, created_at, features in rows:
+    for pk, story_id, published_at, created_at, keys in rows:
         if per_story[story_id] >= MAX_MEMBERS:
             continue
         per_story[story_id] += 1
-        out.append((story_id, (published_at or created_at).date(), features))
+        out.append((story_id, (published_at or created_at).date(), _keys_or_load(pk, keys)))
     return out
+
+
+def _keys_or_load(article_id: int, keys: list | None) -> set[str]:
+    """Stored keys, or keys computed from the full features for an article stored
+    before keys were kept."""
+    if keys is not None:
+        return set(keys)
+    features = Article.objects.filter(pk=article_id).values_list("story_features", flat=True)
+    return feature_keys(features.first() or {})
 
 
 def _best_story(article: Article) -> tuple[int | None, float]:
@@ -257,8 +267,7 @@ def _best_story(article: Article) -> tuple[int | None, float]:
     members = _members(candidates, article.pk)
     all_keys = set(keys)
     member_keys = []
-    for story_id, day, features in members:
-        mk = feature_keys(features)
+    for story_id, day, mk in members:
         member_keys.append((story_id, day, mk))
         all_keys |= mk
     idf = _idf(all_keys, known=article_idf)
@@ -362,11 +371,32 @@ def story_refresh(*, story_id: int) -> Story | None:
     story = Story.objects.select_for_update().filter(pk=story_id).first()
     if story is None:
         return None
-    articles = list(
-        Article.objects.filter(story_id=story_id)
+    articles = [
+        _StoryArticle(
+            pk=row["pk"],
+            title=row["title"],
+            published_at=row["published_at"],
+            created_at=row["created_at"],
+            places=row["story_features__places"] or {},
+            names=row["story_features__names"] or {},
+            keys=_keys_or_load(row["pk"], row["story_features__keys"])
+            if row["has_features"]
+            else set(),
+        )
+        for row in Article.objects.filter(story_id=story_id)
         .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
-        .only("pk", "title", "published_at", "created_at", "story_features")
-    )
+        .annotate(has_features=Q(story_features__isnull=False))
+        .values(
+            "pk",
+            "title",
+            "published_at",
+            "created_at",
+            "has_features",
+            "story_features__places",
+            "story_features__names",
+            "story_features__keys",
+        )
+    ]
     if not articles:
         Claim.objects.filter(quantity__story_id=story_id).update(quantity=None, in_conflict=False)
         story.delete()
@@ -375,9 +405,8 @@ def story_refresh(*, story_id: int) -> Story | None:
     place_counts: Counter = Counter()
     names: dict[str, str] = {}
     for article in articles:
-        features = article.story_features or {}
-        place_counts.update(set(features.get("places", {})))
-        for key, name in (features.get("names") or {}).items():
+        place_counts.update(set(article.places))
+        for key, name in article.names.items():
             names.setdefault(key, name)
     main_places = {k for k, n in place_counts.items() if n > _MAIN_PLACE_SHARE * len(articles)}
     if not story.title_edited:
@@ -398,10 +427,23 @@ def story_refresh(*, story_id: int) -> Story | None:
     return story
 
 
-def _refresh_keys(story: Story, articles: list[Article]) -> None:
+@dataclass(frozen=True)
+class _StoryArticle:
+    """What a refresh needs of an article, without its text or full features."""
+
+    pk: int
+    title: str
+    published_at: datetime | None
+    created_at: datetime
+    places: dict
+    names: dict
+    keys: set[str]
+
+
+def _refresh_keys(story: Story, articles: list[_StoryArticle]) -> None:
     wanted = set()
     for article in articles:
-        keys = _lookup_keys(feature_keys(article.story_features or {}))
+        keys = _lookup_keys(article.keys)
         day = article_day(article)
         wanted.update((k, day) for k in keys)
     existing = set(StoryKey.objects.filter(story=story).values_list("key", "day"))
