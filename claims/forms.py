@@ -174,45 +174,28 @@ class QuickVerdictForm(forms.Form):
     version = forms.IntegerField(min_value=1)
 
 
-_MEASURE_FIELDS = frozenset({"measure", "population", "period", "place"})
+class CorrectionForm(forms.ModelForm):
+    """The extractor's reading of a figure (``Claim.READING_FIELDS``), as an editor
+    corrects it. Never saved itself: ``claim_correct`` writes the changes under the
+    optimistic lock, with a history entry."""
 
-
-class CorrectionForm(forms.Form):
-    value = forms.FloatField(required=False)
-    lower = forms.FloatField(required=False)
-    upper = forms.FloatField(required=False)
-    qualifier = forms.ChoiceField(choices=Claim.Qualifier.choices)
-    unit = forms.CharField(required=False, max_length=100, label="Counted thing")
-    event = forms.CharField(required=False, max_length=100)
-    trend = forms.ChoiceField(choices=[("", "—"), *Claim.Trend.choices], required=False)
-    attribution = forms.CharField(required=False, max_length=300)
-    measure = forms.ChoiceField(
-        choices=[("", "—"), *Claim.Measure.choices], required=False, label="What it measures"
-    )
-    population = forms.CharField(required=False, max_length=100, label="Who or what is counted")
-    period = forms.ChoiceField(choices=[("", "—"), *Claim.Period.choices], required=False)
-    place = forms.CharField(required=False, max_length=200, label="Place named for it")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Claim
+        fields = Claim.READING_FIELDS
+        labels = {"unit": "Counted thing"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                choices = [c for c in field.choices if c[0] != ""]
+                field.choices = choices if field.required else [("", "—"), *choices]
 
     @classmethod
     def for_claim(cls, claim: Claim) -> CorrectionForm:
-        return cls(
-            initial={
-                "value": claim.value,
-                "lower": claim.lower,
-                "upper": claim.upper,
-                "qualifier": claim.qualifier,
-                "unit": claim.unit,
-                "event": claim.event,
-                "trend": claim.trend,
-                "attribution": claim.attribution,
-                "measure": claim.measure or Claim.Measure.OTHER,
-                "population": claim.population,
-                "period": claim.period,
-                "place": claim.place,
-                "version": claim.version,
-            }
-        )
+        return cls(instance=claim, initial={"version": claim.version})
 
     def clean(self):
         data = super().clean()
@@ -222,16 +205,9 @@ class CorrectionForm(forms.Form):
         for name in ("unit", "event", "population"):
             if name in data:
                 data[name] = data[name].strip().lower()
-        for name in ("attribution", "place"):
-            if name in data:
-                data[name] = data[name].strip()
+        if "attribution" in data:
+            data["attribution"] = data["attribution"].strip()
         return data
 
     def changes(self) -> dict:
-        # What a figure measures is only changed when the form sent it: a correction
-        # of the figure alone leaves the measure fields as they are.
-        return {
-            k: v
-            for k, v in self.cleaned_data.items()
-            if k != "version" and (k not in _MEASURE_FIELDS or k in self.data)
-        }
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
