@@ -291,12 +291,16 @@ def _best_story(article: Article) -> tuple[int | None, float]:
 
 
 @transaction.atomic
-def article_assign_story(*, article_id: int) -> Story | None:
+def article_assign_story(*, article_id: int, refresh: bool = True) -> Story | None:
     """Put the article in its best-matching story, or open a new one; returns the story.
 
     Idempotent and deterministic: the same articles in the same order give the same
     stories. An article an editor placed stays where it is. An article without
     features (not extracted yet) is left alone and None is returned.
+
+    With ``refresh=False`` (bulk runs) only the article's story keys are added, which
+    is all later assignments need; the caller refreshes the touched stories once at
+    the end (``stories_refresh``) instead of after every article.
     """
     _lock()
     article = Article.objects.select_for_update().get(pk=article_id)
@@ -314,10 +318,26 @@ def article_assign_story(*, article_id: int) -> Story | None:
             story_id = Story.objects.create(title=_title(article.title)).pk
     if story_id != previous:
         Article.objects.filter(pk=article.pk).update(story_id=story_id)
-        if previous is not None:
+        if previous is not None and refresh:
             story_refresh(story_id=previous)
+    if not refresh:
+        day = article_day(article)
+        StoryKey.objects.bulk_create(
+            [
+                StoryKey(story_id=story_id, key=k, day=day)
+                for k in _lookup_keys(feature_keys(article.story_features))
+            ],
+            ignore_conflicts=True,
+        )
+        return Story(pk=story_id)
     story_refresh(story_id=story_id)
     return Story.objects.filter(pk=story_id).first()
+
+
+def stories_refresh(*, story_ids) -> None:
+    """``story_refresh`` for each of these stories, in id order."""
+    for story_id in sorted(set(story_ids)):
+        story_refresh(story_id=story_id)
 
 
 def _only_article(story_id: int, article_id: int) -> bool:
@@ -348,10 +368,12 @@ def stories_assign_all(*, on_progress=None) -> int:
         .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
         .values_list("pk", flat=True)
     )
+    touched = set()
     for done, article_id in enumerate(ids, start=1):
-        article_assign_story(article_id=article_id)
+        touched.add(article_assign_story(article_id=article_id, refresh=False).pk)
         if on_progress is not None:
             on_progress(done, len(ids))
+    stories_refresh(story_ids=touched)
     return len(ids)
 
 

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.models import Article
 from claims.services.extraction import claims_extract_for_article
 from claims.services.imports import ImportFileError, articles_import
-from claims.services.stories import article_assign_story
+from claims.services.stories import article_assign_story, stories_refresh
 
 
 def progress_bar(label: str, stream=sys.stderr):
@@ -76,9 +76,14 @@ class Command(BaseCommand):
             .values_list("pk", flat=True)
         )
         show = progress_bar("Stories   ")
+        touched = set()
         for done, article_id in enumerate(ordered, start=1):
-            article_assign_story(article_id=article_id)
+            story = article_assign_story(article_id=article_id, refresh=False)
+            if story is not None:
+                touched.add(story.pk)
             show(done, len(ordered))
+        # Each story's quantities and conflicts are worked out once, with all its articles.
+        stories_refresh(story_ids=touched)
         self.stdout.write(
             f"{len(ordered)} articles extracted and placed in stories"
             + (f"; {failed} failed (see above)." if failed else ".")
