@@ -46,7 +46,7 @@ def main() -> None:
     from claims.extraction import ArticleFeatures, get_nlp, split_chunks
     from claims.extraction.pipeline import _claims_from_doc
     from claims.models import Article
-    from claims.services.extraction import article_claim_for_extraction, claims_write_for_article
+    from claims.services.extraction import article_take_for_extraction, claims_write_for_article
     from claims.services.stories import article_assign_story, article_features_store
 
     if Article.objects.exists():
@@ -79,7 +79,7 @@ def main() -> None:
             features.add_doc(doc)
         features_s.append(time.process_time() - started)
 
-        held = article_claim_for_extraction(article_id=article.pk)
+        held = article_take_for_extraction(article_id=article.pk)
         claims_write_for_article(article=held, found=claims, extractor_version="bench")
         started = time.process_time()
         article_features_store(article_id=article.pk, features=features, claims=claims)
