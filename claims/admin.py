@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.html import format_html
 
 from . import services
 from .models import Article, Claim, Evidence, Feed, Review, Source, SourceDomain
@@ -69,8 +70,42 @@ class FeedAdmin(admin.ModelAdmin):
     ]
 
 
+class KeepsHistoryOnDelete:
+    """Deleting claims with a verdict history (reviews are protected) is refused with a
+    sentence per claim rather than Django's list of protected rows."""
+
+    shown_claims = 20
+
+    def claims_with_history(self, objs):
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            claims = list(
+                self.claims_with_history(objs)
+                .select_related("article")
+                .distinct()[: self.shown_claims + 1]
+            )
+            protected = [
+                format_html(
+                    "Claim #{} “{}” in “{}” has a verdict history, which is always kept: "
+                    "it cannot be deleted.",
+                    claim.pk,
+                    claim.text,
+                    claim.article,
+                )
+                for claim in claims[: self.shown_claims]
+            ]
+            if len(claims) > self.shown_claims:
+                protected.append("… and more claims with a verdict history.")
+            # Reviews can be deleted by nobody; that is why, not a missing permission.
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(KeepsHistoryOnDelete, admin.ModelAdmin):
     list_display = ["__str__", "source", "domain", "origin", "status", "claim_count", "created_at"]
     list_filter = ["status", "origin", "source"]
     list_select_related = ["source"]
@@ -94,6 +129,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    def claims_with_history(self, objs):
+        return Claim.objects.filter(article__in=objs, reviews__isnull=False)
 
     @admin.display(description="Claims", ordering="claim_count")
     def claim_count(self, obj: Article) -> int:
@@ -133,7 +171,15 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(KeepsHistoryOnDelete, admin.ModelAdmin):
+    """Claims come from extraction and change through the claim page only.
+
+    A verdict or a correction must write its history, move the version and name the
+    reviewer (``review_submit`` / ``claim_correct``); a form here would do none of
+    that, and a stale one would silently put back an older verdict. So everything
+    but the assignment is read-only, and the page links to the claim page.
+    """
+
     list_display = [
         "text",
         "unit",
@@ -147,9 +193,31 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["verdict", "qualifier", "kind", "event", "found_in_latest"]
     list_select_related = ["article", "article__source"]
     search_fields = ["text", "sentence", "attribution", "article__title"]
-    raw_id_fields = ["article", "reviewed_by", "assigned_to"]
-    readonly_fields = ["version", "reviewed_by", "reviewed_at", "extractor_version"]
+    raw_id_fields = ["assigned_to"]
+    editable_fields = ("assigned_to",)
     inlines = [EvidenceInline, ReviewInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [f.name for f in Claim._meta.concrete_fields if f.name not in self.editable_fields]
+        return ["review_on_claim_page", *fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def claims_with_history(self, objs):
+        return Claim.objects.filter(pk__in=[obj.pk for obj in objs], reviews__isnull=False)
+
+    def save_model(self, request, obj: Claim, form, change: bool) -> None:
+        # Only what this form may change is written: a verdict given while the form
+        # was open is not overwritten with the one the form was loaded with.
+        obj.save(update_fields=[*form.changed_data, "updated_at"])
+
+    @admin.display(description="Verdict and reading")
+    def review_on_claim_page(self, obj: Claim) -> str:
+        return format_html(
+            '<a href="{}">Give a verdict or correct the reading on the claim page</a>',
+            obj.get_absolute_url(),
+        )
 
     @admin.display(description="Source", ordering="article__source__name")
     def source_name(self, obj: Claim) -> str:

@@ -20,10 +20,16 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.models import Article, Claim, Evidence, Review, Source
+from claims.models import EVIDENCE_NEEDS_ORIGIN, Article, Claim, Evidence, Review, Source
 from claims.services import SubmissionError, article_submit
 from claims.services.ingestion import article_submit_url
-from claims.services.review import EvidenceInput, ReviewConflict, review_submit
+from claims.services.review import (
+    EvidenceInput,
+    EvidenceInvalid,
+    ReviewConflict,
+    VersionUnknown,
+    review_submit,
+)
 
 from .claimreview import claim_review_jsonld
 from .exceptions import Conflict
@@ -175,8 +181,8 @@ class EvidenceInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
     def validate(self, attrs: dict) -> dict:
-        if not (attrs.get("url") or attrs.get("source") or attrs.get("quoted_figure")):
-            raise serializers.ValidationError("Evidence needs a link, a source or a quoted figure.")
+        if not (attrs.get("url") or attrs.get("source")):
+            raise serializers.ValidationError(EVIDENCE_NEEDS_ORIGIN)
         return attrs
 
 
@@ -189,7 +195,9 @@ class ClaimReviewsApi(APIView):
     class InputSerializer(serializers.Serializer):
         verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
         version = serializers.IntegerField(
-            min_value=1, help_text="The claim's version when you read it (optimistic lock)."
+            min_value=1,
+            max_value=2**31 - 1,
+            help_text="The claim's version when you read it (optimistic lock).",
         )
         note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
         evidence = EvidenceInputSerializer(required=False)
@@ -248,6 +256,10 @@ class ClaimReviewsApi(APIView):
                 evidence=evidence,
                 apply_to_identical=values["apply_to_identical"],
             )
+        except EvidenceInvalid as invalid:
+            raise ValidationError({"evidence": [str(invalid)]}) from None
+        except VersionUnknown as invalid:
+            raise ValidationError({"version": [str(invalid)]}) from None
         except ReviewConflict as conflict:
             current = conflict.current
             raise Conflict(
