@@ -228,6 +228,11 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def with_reviewed_claims(self) -> ArticleQuerySet:
+        """Articles at least one of whose claims has a verdict: what consumers may see."""
+        reviewed = Claim.objects.filter(article=models.OuterRef("pk")).reviewed()
+        return self.filter(models.Exists(reviewed))
+
     def stale(self, *, older_than) -> ArticleQuerySet:
         """Articles waiting or mid-extraction since before ``older_than``: lost tasks."""
         return self.filter(

@@ -650,11 +650,11 @@ def test_api_article_submit_refusal_of_the_service_is_a_readable_400(editor):
     assert "empty" in str(response.json()["error"]["details"])
 
 
-def test_api_article_list_and_detail_show_status_progress_and_counts(api_consumer):
+def test_api_article_list_and_detail_show_editors_status_progress_and_counts(editor):
     article = ArticleFactory(status=Article.Status.EXTRACTING, progress_done=1, progress_total=4)
     ClaimFactory(article=article)
     reviewed_claim(article=article)
-    client = api_client(api_consumer)
+    client = api_client(editor)
     listed = client.get(f"{API}/articles/").json()["results"]
     detail = client.get(f"{API}/articles/{article.pk}/").json()
     assert listed == [detail]
@@ -664,11 +664,11 @@ def test_api_article_list_and_detail_show_status_progress_and_counts(api_consume
     assert "body" not in detail
 
 
-def test_api_article_list_filters_by_status_and_pages(api_consumer):
+def test_api_article_list_filters_by_status_and_pages(editor):
     for _ in range(3):
         ArticleFactory(status=Article.Status.EXTRACTED)
     failed = ArticleFactory(status=Article.Status.FAILED)
-    client = api_client(api_consumer)
+    client = api_client(editor)
     assert _ids(client.get(f"{API}/articles/", {"status": "failed"})) == {failed.pk}
     pages = _walk(client, f"{API}/articles/", {"page_size": 3})
     assert [len(p) for p in pages] == [3, 1]

@@ -41,14 +41,16 @@ from .pagination import (
     paginated_serializer,
 )
 from .permissions import CanReviewClaims, CanSubmitArticles, can_review
-from .renderers import ClaimCsvRenderer, JsonLdRenderer
+from .renderers import ClaimCsvRenderer, EmbeddableJsonRenderer, JsonLdRenderer
 from .serializers import (
     ArticleOutputSerializer,
+    ArticlePublicSerializer,
     ClaimOutputSerializer,
     SourceOutputSerializer,
     articles_for_api,
     claim_rows,
     claims_for_api,
+    public_articles_for_api,
     rows_with_evidence,
 )
 from .throttling import ArticleSubmitThrottle
@@ -65,9 +67,17 @@ def health(request) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# The largest id a database row can have (a 64-bit signed integer).
+_MAX_ID = 2**63 - 1
+
+
 def _source_by_reference(reference: str, *, field: str) -> Source:
-    lookup = {"pk": int(reference)} if reference.isdigit() else {"slug": reference}
-    source = Source.objects.filter(**lookup).first()
+    # isdigit() alone accepts "²" and other digits that int() refuses.
+    if reference.isascii() and reference.isdigit():
+        number = int(reference)
+        source = Source.objects.filter(pk=number).first() if number <= _MAX_ID else None
+    else:
+        source = Source.objects.filter(slug=reference).first()
     if source is None:
         raise ValidationError({field: [f"There is no source {reference!r}."]})
     return source
@@ -156,7 +166,7 @@ class ClaimDetailApi(APIView):
 
 
 class ClaimReviewJsonLdApi(APIView):
-    renderer_classes = [JsonLdRenderer, JSONRenderer]
+    renderer_classes = [JsonLdRenderer, EmbeddableJsonRenderer]
 
     @extend_schema(
         operation_id="claims_claimreview",
@@ -302,6 +312,14 @@ class ClaimReviewsApi(APIView):
 # --- Articles ---------------------------------------------------------------------
 
 
+def _articles_visible_to(user, articles: QuerySet) -> tuple[QuerySet, type]:
+    """Editors see every article and how its extraction went; consumers see an article
+    only through its reviewed claims: where they come from, nothing of the processing."""
+    if can_review(user):
+        return articles_for_api(articles), ArticleOutputSerializer
+    return public_articles_for_api(articles), ArticlePublicSerializer
+
+
 class ArticleListApi(APIView):
     """Submitted articles and their extraction; submitting is for editors."""
 
@@ -350,11 +368,12 @@ class ArticleListApi(APIView):
         articles = Article.objects.all()
         if "status" in filters.validated_data:
             articles = articles.filter(status=filters.validated_data["status"])
-        page = ARTICLE_PAGE.paginate(articles_for_api(articles), request, ARTICLE_ORDERING)
+        articles, output = _articles_visible_to(request.user, articles)
+        page = ARTICLE_PAGE.paginate(articles, request, ARTICLE_ORDERING)
         data = {
             "next": page.next_url,
             "previous": page.previous_url,
-            "results": self.OutputSerializer(page.items, many=True).data,
+            "results": output(page.items, many=True).data,
         }
         return _with_pagination_link(Response(data), page.next_url)
 
@@ -402,13 +421,20 @@ class ArticleListApi(APIView):
 
 
 class ArticleDetailApi(APIView):
-    class OutputSerializer(ArticleOutputSerializer):
-        pass
-
-    @extend_schema(operation_id="articles_retrieve", responses=ArticleOutputSerializer)
+    @extend_schema(
+        operation_id="articles_retrieve",
+        responses=ArticleOutputSerializer,
+        description=(
+            "Consumers see only articles with a reviewed claim, and only their title, "
+            "address, source and date."
+        ),
+    )
     def get(self, request, pk: int):
-        article = get_object_or_404(articles_for_api(), pk=pk)
-        return Response(self.OutputSerializer(article).data)
+        articles, output = _articles_visible_to(request.user, Article.objects.all())
+        article = articles.filter(pk=pk).first()
+        if article is None:
+            raise NotFound("There is no article with this id, or none of its claims is reviewed.")
+        return Response(output(article).data)
 
 
 class ArticleClaimsApi(APIView):
