@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
 
 from . import services
 from .models import Article, Claim, Evidence, Feed, Review, Source, SourceDomain
@@ -249,3 +251,38 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_filter = ["stance"]
     list_select_related = ["claim", "source", "added_by"]
     raw_id_fields = ["claim", "added_by", "source"]
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(AuthTokenAdmin):
+    """Tokens are listed by the first characters of their key; the key itself is shown
+    once, when the token is added, and only its digest is stored."""
+
+    list_display = ["key_prefix", "user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["token_key", "user__username"]
+    readonly_fields = ["key_prefix", "user", "created", "expiry"]
+
+    def get_fields(self, request, obj=None):
+        return ["user", "expiry"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Key starts with", ordering="token_key")
+    def key_prefix(self, obj: AuthToken) -> str:
+        return f"{obj.token_key[:8]}…"
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.save()
+        self.message_user(
+            request,
+            f"New API token for {obj.user}: {form.token} — copy it now, it cannot be shown again.",
+            messages.WARNING,
+        )

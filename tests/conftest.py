@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from knox.models import AuthToken
 
 from newsfacts.celery import app as celery_app
 
@@ -89,12 +90,9 @@ def anonymous():
     return None
 
 
-def api_token_for(user) -> str:
-    """A new API token of the user's (the key, as shown once at creation)."""
-    from rest_framework.authtoken.models import Token
-
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+def api_token_for(user, **kwargs) -> str:
+    """A new API token of the user's: its key, as shown once when it is made."""
+    return AuthToken.objects.create(user=user, **kwargs)[1]
 
 
 def api_client(user) -> Client:

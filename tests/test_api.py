@@ -11,12 +11,13 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from claims.api.renderers import CLAIM_CSV_COLUMNS
 from claims.api.serializers import ClaimOutputSerializer
 from claims.models import Article, Claim, Review
 
+from .conftest import api_client, api_token_for
 from .factories import (
     ArticleFactory,
     ClaimFactory,
@@ -33,14 +34,6 @@ def _fast_api_tests(settings):
     """The cast's passwords are never checked here (tokens are), so they are hashed
     cheaply. (The cache, which holds throttle counts, is emptied by conftest.)"""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def api_client(user) -> Client:
-    """A client that authenticates the way API consumers do: with a token."""
-    if user is None:
-        return Client()
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(headers={"Authorization": f"Token {token.key}"})
 
 
 def reviewed_claim(**kwargs) -> Claim:
@@ -161,7 +154,7 @@ def test_api_session_login_works_for_the_browsable_api(editor):
 
 def test_api_revoked_token_is_refused(api_consumer):
     client = api_client(api_consumer)
-    Token.objects.filter(user=api_consumer).delete()
+    AuthToken.objects.filter(user=api_consumer).delete()
     response = client.get(f"{API}/claims/")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
@@ -876,7 +869,7 @@ def test_api_consumer_cache_refuses_a_revoked_token_at_once(api_consumer, settin
     reviewed_claim()
     consumer = api_client(api_consumer)
     assert consumer.get(f"{API}/claims/").status_code == 200
-    Token.objects.filter(user=api_consumer).delete()
+    AuthToken.objects.filter(user=api_consumer).delete()
     assert consumer.get(f"{API}/claims/").status_code == 401
 
 
@@ -903,7 +896,7 @@ def test_api_consumer_cache_keeps_counting_the_rate_limit(api_consumer, settings
 def test_api_consumer_cache_does_not_keep_browsable_pages(api_consumer, settings):
     settings.NEWSFACTS_API_CACHE_SECONDS = 60
     reviewed_claim()
-    token, _ = Token.objects.get_or_create(user=api_consumer)
-    html = Client(headers={"Authorization": f"Token {token.key}", "Accept": "text/html"})
+    key = api_token_for(api_consumer)
+    html = Client(headers={"Authorization": f"Token {key}", "Accept": "text/html"})
     assert "text/html" in html.get(f"{API}/claims/")["Content-Type"]
     assert not html.get(f"{API}/claims/").has_header("Cache-Control")
