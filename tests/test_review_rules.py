@@ -219,3 +219,15 @@ def test_quick_verdict_version_that_never_existed_says_so(editor):
     )
     assert "never been at version 4" in response.content.decode()
     _assert_nothing_written(claim)
+
+
+@pytest.mark.parametrize("version", ["2147483648", "9" * 25])
+def test_claim_page_version_beyond_the_integer_range_is_400(editor, version):
+    claim = ClaimFactory()
+    response = client_for(editor).post(
+        reverse("claims:claim_review", args=[claim.pk]),
+        {"verdict": "verified", "evidence_stance": "supports", "version": version},
+    )
+    assert response.status_code == 400
+    assert "never been at version" in response.content.decode()
+    _assert_nothing_written(claim)
