@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, Q
 from django.utils.html import format_html
 from knox.admin import AuthTokenAdmin
 from knox.models import AuthToken
@@ -73,8 +75,9 @@ class FeedAdmin(admin.ModelAdmin):
 
 
 class KeepsHistoryOnDelete:
-    """Deleting claims with a verdict history (reviews are protected) is refused with a
-    sentence per claim rather than Django's list of protected rows."""
+    """Deleting claims that have a verdict or a history is refused, with a sentence per
+    claim rather than Django's list of protected rows (reviews are PROTECT; a verdict
+    without a history entry, from before histories were kept, is refused here too)."""
 
     shown_claims = 20
 
@@ -83,12 +86,15 @@ class KeepsHistoryOnDelete:
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if protected:
-            claims = list(
-                self.claims_with_history(objs)
-                .select_related("article")
-                .distinct()[: self.shown_claims + 1]
-            )
+        kept = (
+            self.claims_with_history(objs)
+            .filter(Q(reviews__isnull=False) | ~Q(verdict=Claim.Verdict.UNREVIEWED))
+            .select_related("article")
+            .distinct()
+            .order_by("pk")
+        )
+        claims = list(kept[: self.shown_claims + 1])
+        if claims:
             protected = [
                 format_html(
                     "Claim #{} “{}” in “{}” has a verdict history, which is always kept: "
@@ -133,7 +139,7 @@ class ArticleAdmin(KeepsHistoryOnDelete, admin.ModelAdmin):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
 
     def claims_with_history(self, objs):
-        return Claim.objects.filter(article__in=objs, reviews__isnull=False)
+        return Claim.objects.filter(article__in=objs)
 
     @admin.display(description="Claims", ordering="claim_count")
     def claim_count(self, obj: Article) -> int:
@@ -207,7 +213,7 @@ class ClaimAdmin(KeepsHistoryOnDelete, admin.ModelAdmin):
         return False
 
     def claims_with_history(self, objs):
-        return Claim.objects.filter(pk__in=[obj.pk for obj in objs], reviews__isnull=False)
+        return Claim.objects.filter(pk__in=[obj.pk for obj in objs])
 
     def save_model(self, request, obj: Claim, form, change: bool) -> None:
         # Only what this form may change is written: a verdict given while the form
@@ -286,3 +292,24 @@ class ApiTokenAdmin(AuthTokenAdmin):
             f"New API token for {obj.user}: {form.token} — copy it now, it cannot be shown again.",
             messages.WARNING,
         )
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """An account named in the verdict history is kept (reviews are PROTECT): deleting
+    it is refused with what to do instead."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        reviewers = [user for user in objs if Review.objects.filter(reviewer=user).exists()]
+        if reviewers:
+            protected = [
+                f"{user.get_username()} gave verdicts or corrections, and the history names "
+                "who did: deactivate the account (untick “Active”) instead of deleting it."
+                for user in reviewers
+            ]
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected

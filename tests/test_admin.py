@@ -245,3 +245,20 @@ def test_database_refuses_to_change_or_delete_a_review(editor, statement):
         cursor.execute(statement, [review.pk])
     review.refresh_from_db()
     assert review.note == "" and review.reviewer == editor
+
+
+def test_admin_article_with_a_verdict_but_no_history_entry_cannot_be_deleted(admin):
+    claim = ClaimFactory(verdict=Claim.Verdict.FALSE)
+    url = reverse("admin:claims_article_delete", args=[claim.article_id])
+    response = client_for(admin).post(url, {"post": "yes"})
+    assert "cannot be deleted: verdicts and corrections are kept" in response.content.decode()
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_admin_account_that_reviewed_is_kept_with_advice_to_deactivate(admin, editor):
+    claim = ClaimFactory()
+    review_submit(claim_id=claim.pk, reviewer=editor, verdict="false", expected_version=1)
+    url = reverse("admin:auth_user_delete", args=[editor.pk])
+    response = client_for(admin).post(url, {"post": "yes"})
+    assert "deactivate the account" in response.content.decode()
+    assert type(editor).objects.filter(pk=editor.pk).exists()
