@@ -359,6 +359,10 @@ class ArticleListApi(APIView):
 
     @extend_schema(
         operation_id="articles_list",
+        description=(
+            "Editors see every article and its extraction; consumers see only articles "
+            "with a reviewed claim, and only their title, address, source and date."
+        ),
         parameters=[FilterSerializer, CursorParamsSerializer],
         responses=paginated_serializer(ArticleOutputSerializer, "PaginatedArticleList"),
     )
