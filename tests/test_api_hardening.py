@@ -180,3 +180,14 @@ def test_api_claimreview_escapes_markup_for_embedding(api_consumer, accept):
     document = json.loads(raw)
     assert document["itemReviewed"]["appearance"][0]["headline"] == _HOSTILE
     assert document["claimReviewed"] == claim.sentence
+
+
+# --- An empty format names none ---------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["claims/", "claims/{pk}/claimreview"])
+def test_api_empty_format_is_404_like_an_unknown_one(api_consumer, path):
+    claim = ClaimFactory(verdict=Claim.Verdict.FALSE, reviewed_at=timezone.now())
+    response = api_client(api_consumer).get(f"{API}/{path.format(pk=claim.pk)}?format=")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
