@@ -191,3 +191,11 @@ def test_api_empty_format_is_404_like_an_unknown_one(api_consumer, path):
     response = api_client(api_consumer).get(f"{API}/{path.format(pk=claim.pk)}?format=")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_api_schema_documents_the_servers_414_without_a_body(api_consumer):
+    schema = api_client(api_consumer).get("/api/schema/?format=json").json()
+    for path in ("/api/v1/claims/", "/api/v1/articles/"):
+        answer = schema["paths"][path]["get"]["responses"]["414"]
+        assert "too long" in answer["description"]
+        assert "content" not in answer
