@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _post(client, url: str, body) -> object:
     raw = body if isinstance(body, str) else json.dumps(body)
     return client.post(url, raw, content_type="application/json")

@@ -17,11 +17,6 @@ HANDLERS = ["axes.handlers.cache.AxesCacheHandler", "axes.handlers.database.Axes
 LOGIN_PAGES = ["login", "admin:login"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(autouse=True, params=HANDLERS, ids=["cache", "database"])
 def axes_handler(request, settings):
     settings.AXES_HANDLER = request.param

@@ -26,13 +26,13 @@ from claims.services.ingestion import article_submit_url
 from claims.services.review import (
     EvidenceInput,
     EvidenceInvalid,
-    ReviewConflict,
+    StaleVersion,
     VersionUnknown,
     review_submit,
 )
 
 from .claimreview import claim_review_jsonld
-from .exceptions import Conflict
+from .exceptions import StaleVersionError
 from .filters import ORDERINGS, ClaimFilterSerializer, claims_filter
 from .pagination import (
     CursorParamsSerializer,
@@ -270,10 +270,10 @@ class ClaimReviewsApi(APIView):
             raise ValidationError({"evidence": [str(invalid)]}) from None
         except VersionUnknown as invalid:
             raise ValidationError({"version": [str(invalid)]}) from None
-        except ReviewConflict as conflict:
-            current = conflict.current
-            raise Conflict(
-                str(conflict),
+        except StaleVersion as stale:
+            current = stale.current
+            raise StaleVersionError(
+                str(stale),
                 details={
                     "current": {
                         "verdict": current.verdict,
