@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from claims.models import Claim, Review, Story
+from claims.models import Claim, Story
 from claims.services.dashboard import REVIEW_DAYS, dashboard_figures
 from claims.services.review import Relation, claim_correct, compare_figures, review_submit
 from claims.services.stories import story_refresh
 
-from .factories import ArticleFactory, ClaimFactory, SourceFactory
+from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,9 +114,8 @@ def test_dashboard_reviews_per_day_cover_thirty_days_and_skip_corrections(editor
     claim = ClaimFactory()
     review_submit(claim_id=claim.pk, reviewer=editor, verdict="verified", expected_version=1)
     claim_correct(claim_id=claim.pk, editor=editor, expected_version=2, unit="civilian")
-    old = ClaimFactory()
-    review_submit(claim_id=old.pk, reviewer=editor, verdict="false", expected_version=1)
-    Review.objects.filter(claim=old).update(created_at=timezone.now() - timedelta(days=45))
+    # Reviews are append-only (a trigger on PostgreSQL): an old one is written as old.
+    ReviewFactory(to_verdict="false", created_at=timezone.now() - timedelta(days=45))
     today = timezone.localdate()
     days = dashboard_figures(today=today).reviews_per_day
     assert len(days) == REVIEW_DAYS
@@ -126,9 +125,6 @@ def test_dashboard_reviews_per_day_cover_thirty_days_and_skip_corrections(editor
 
 
 def test_dashboard_reviews_per_day_places_each_review_on_its_day(editor):
-    claim = ClaimFactory()
-    review_submit(claim_id=claim.pk, reviewer=editor, verdict="verified", expected_version=1)
-    when = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
-    Review.objects.update(created_at=when)
+    ReviewFactory(created_at=timezone.make_aware(datetime(2026, 3, 10, 12, 0)))
     days = dashboard_figures(today=date(2026, 3, 20)).reviews_per_day
     assert {d.key: d.value for d in days if d.value} == {"2026-03-10": 1}
