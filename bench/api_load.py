@@ -83,7 +83,7 @@ def seed(env: dict[str, str]) -> tuple[str, int]:
     django.setup()
     from django.contrib.auth.models import User
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from claims.models import Article, Claim, Evidence, Review, Source, content_hash_for
 
@@ -178,7 +178,9 @@ def seed(env: dict[str, str]) -> tuple[str, int]:
         .values_list("id", flat=True)
         .first()
     )
-    return Token.objects.get_or_create(user=consumer)[0].key, claim_id
+    # Keys are stored as digests: each run makes a new one (and drops the last run's).
+    AuthToken.objects.filter(user=consumer).delete()
+    return AuthToken.objects.create(user=consumer)[1], claim_id
 
 
 # --- Server -----------------------------------------------------------------------

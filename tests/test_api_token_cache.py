@@ -4,10 +4,13 @@ the next request."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.models import AuthToken
 
 from claims.api import authentication
 from claims.api.authentication import token_account
@@ -25,7 +28,7 @@ def token_cache(settings):
 
 
 def _client(user) -> tuple[Client, str]:
-    key = Token.objects.get_or_create(user=user)[0].key
+    key = AuthToken.objects.create(user=user)[1]
     return Client(headers={"Authorization": f"Token {key}"}), key
 
 
@@ -55,7 +58,7 @@ def test_revoked_token_is_refused_at_the_next_request(
     client, _key = _client(api_consumer)
     assert client.get(SOURCES).status_code == 200
     with django_capture_on_commit_callbacks(execute=on_commit):
-        Token.objects.filter(user=api_consumer).delete()
+        AuthToken.objects.filter(user=api_consumer).delete()
     assert client.get(SOURCES).status_code == 401
 
 
@@ -117,3 +120,17 @@ def test_a_login_does_not_make_every_token_be_looked_up_again(
     Client().force_login(editor)  # stamps last_login on the editor's account
     with django_assert_num_queries(1):
         assert client.get(SOURCES).status_code == 200
+
+
+def test_token_that_expires_while_kept_in_the_cache_is_refused(
+    api_consumer, token_cache, monkeypatch
+):
+    token, key = AuthToken.objects.create(user=api_consumer, expiry=timedelta(minutes=5))
+    client = Client(headers={"Authorization": f"Token {key}"})
+    assert client.get(SOURCES).status_code == 200
+    assert client.get(SOURCES).status_code == 200  # from the cache
+    later = timezone.now() + timedelta(minutes=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.get(SOURCES)
+    assert response.status_code == 401
+    assert "expired" in response.json()["error"]["message"]

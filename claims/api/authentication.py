@@ -1,11 +1,15 @@
-"""Token authentication: one query for a token's first request, none for the next ones.
+"""API tokens: ``Authorization: Token <key>``, stored only as a digest (django-rest-knox).
+
+A key is shown once, when it is made (``manage.py create_api_token`` or the admin),
+and the database keeps its SHA-512 digest, so a copy of the database gives nobody a
+working key. A token may carry an expiry.
 
 Every API request authenticates, and most then ask whether the caller is an editor
 (``claims.review_claim``); asking Django's permission backend costs two more queries,
 so the token's one query answers that as well. The account found is then kept in the
-shared cache for ``NEWSFACTS_API_TOKEN_CACHE_SECONDS``, keyed by a digest of the key
-(the cache never sees a key itself), so that a client's following requests touch no
-table to authenticate.
+shared cache for ``NEWSFACTS_API_TOKEN_CACHE_SECONDS``, under the key's digest (the
+cache never sees a key), so that a client's following requests touch no table to
+authenticate.
 
 Revoking a token, or changing an account, its groups or their permissions, moves a
 generation number (at once and again on commit); an entry stored under an older one
@@ -15,7 +19,6 @@ lifetime bounds what a cache that missed the change (it was down then) could ser
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -25,37 +28,42 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework.exceptions import AuthenticationFailed
 
 from .permissions import REVIEW_PERMISSION
 
+_UNKNOWN_KEY = "Invalid token."
 _ENTRY_PREFIX = "api:token:"
 _GENERATION_KEY = "api:token-generation"
 
 
 def token_digest(key: str) -> str:
-    """What a key is remembered by: never the key itself."""
-    return hashlib.sha512(key.encode()).hexdigest()
+    """What the database stores for a key, and what a request's key is looked up by."""
+    return hash_token(key)
 
 
 def token_account(key: str):
     """The (user, token) a key belongs to, with ``user.api_can_review`` set, or None.
 
-    The user may be inactive; the callers decide what that means.
+    The user may be inactive and the token expired; the callers decide what that means.
     """
+    digest = token_digest(key)
     seconds = settings.NEWSFACTS_API_TOKEN_CACHE_SECONDS
     if not seconds:
-        return _account_from_database(key)
-    entry_key = _ENTRY_PREFIX + token_digest(key)
+        return _account_from_database(digest)
+    entry_key = _ENTRY_PREFIX + digest
     found = cache.get_many([_GENERATION_KEY, entry_key])
     generation, entry = found.get(_GENERATION_KEY), found.get(entry_key)
     if entry is not None and generation is not None and entry[0] == generation:
         return entry[1]
     # The generation is read before the database: a change committed after this read
     # moves it, and the entry stored below is then already out of date.
-    account = _account_from_database(key)
+    account = _account_from_database(digest)
     if generation is None:
         # None yet (or evicted): start one. If a change set one since the read above,
         # the account read may predate it, and is not kept.
@@ -67,16 +75,16 @@ def token_account(key: str):
     return account
 
 
-def _account_from_database(key: str):
+def _account_from_database(digest: str):
     app_label, codename = REVIEW_PERMISSION.split(".")
     permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     token = (
-        Token.objects.select_related("user")
+        AuthToken.objects.select_related("user")
         .annotate(
             reviews_directly=Exists(permission.filter(user=OuterRef("user_id"))),
             reviews_by_group=Exists(permission.filter(group__user=OuterRef("user_id"))),
         )
-        .filter(key=key)
+        .filter(digest=digest)
         .first()
     )
     if token is None:
@@ -84,6 +92,10 @@ def _account_from_database(key: str):
     user = token.user
     user.api_can_review = user.is_superuser or token.reviews_directly or token.reviews_by_group
     return user, token
+
+
+def token_expired(token: AuthToken) -> bool:
+    return token.expiry is not None and token.expiry <= timezone.now()
 
 
 def tokens_forget() -> None:
@@ -99,16 +111,38 @@ def _new_generation() -> None:
 
 
 class ApiTokenAuthentication(TokenAuthentication):
-    """``Authorization: Token <key>``; the user comes back with ``api_can_review`` set."""
+    """``Authorization: Token <key>``; the user comes back with ``api_can_review`` set.
 
-    def authenticate_credentials(self, key: str):
-        account = token_account(key)
+    The key's digest is the token's primary key: one indexed lookup, where knox's
+    own class hashes the key once per token sharing its first characters.
+    """
+
+    def authenticate_credentials(self, key: bytes):
+        try:
+            account = token_account(key.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise AuthenticationFailed(_UNKNOWN_KEY) from None
         if account is None:
-            raise AuthenticationFailed("Invalid token.")
+            raise AuthenticationFailed(_UNKNOWN_KEY)
         user, token = account
+        if token_expired(token):
+            raise AuthenticationFailed("This token has expired; ask for a new one.")
         if not user.is_active:
             raise AuthenticationFailed("User inactive or deleted.")
         return user, token
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token-based authentication with required prefix `Token`.",
+        }
 
 
 # --- What makes a remembered token out of date ---------------------------------------
@@ -134,7 +168,9 @@ def connect_token_invalidation() -> None:
     """Called once from the app's ready()."""
     user = get_user_model()
     uid = "api-token-cache"
-    post_delete.connect(_forget_on_change, sender=Token, dispatch_uid=f"{uid}-token")
+    post_delete.connect(_forget_on_change, sender=AuthToken, dispatch_uid=f"{uid}-token")
+    # An expiry moved later (or earlier) is a change too.
+    post_save.connect(_forget_on_change, sender=AuthToken, dispatch_uid=f"{uid}-token-save")
     post_save.connect(_forget_on_account_save, sender=user, dispatch_uid=f"{uid}-user-save")
     post_delete.connect(_forget_on_change, sender=user, dispatch_uid=f"{uid}-user-delete")
     post_delete.connect(_forget_on_change, sender=Group, dispatch_uid=f"{uid}-group")

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from .authentication import token_account
+from .authentication import token_account, token_expired
 from .permissions import can_review
 from .throttling import throttle_hit
 
@@ -47,8 +47,10 @@ def consumer_account(key: str) -> int | None:
     account = token_account(key)
     if account is None:
         return None
-    user, _token = account
-    return user.pk if user.is_active and not user.api_can_review else None
+    user, token = account
+    if not user.is_active or user.api_can_review or token_expired(token):
+        return None
+    return user.pk
 
 
 class ConsumerCacheMiddleware:
