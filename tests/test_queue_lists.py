@@ -201,7 +201,7 @@ def test_queue_filters_by_source_slug_as_the_api_does(editor):
 
 def test_queue_filter_query_count_is_fixed(editor, django_assert_num_queries):
     story = Story.objects.create(title="A story")
-    for i in range(12):
+    for _ in range(12):
         ClaimFactory(
             article=ArticleFactory(story=story),
             measure=Claim.Measure.DEATHS,

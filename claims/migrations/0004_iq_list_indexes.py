@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0003_stories_and_measures'),
+        ("claims", "0003_stories_and_measures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['published_at', 'id'], name='article_published_idx'),
+            model_name="article",
+            index=models.Index(fields=["published_at", "id"], name="article_published_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['reviewed_at', 'id'], name='claim_reviewed_at_idx'),
+            model_name="claim",
+            index=models.Index(fields=["reviewed_at", "id"], name="claim_reviewed_at_idx"),
         ),
     ]
