@@ -303,7 +303,7 @@ def test_queue_unreadable_parameters_are_left_out_and_named(params, problem, edi
     assert problem in [label for label, _ in response.context["problems"]]
 
 
-@pytest.mark.parametrize("params", [{"cursor": ""}, {"page_size": ""}, {"status": ""}])
+@pytest.mark.parametrize("params", [{"cursor": ""}, {"page_size": ""}, {"verdict": ""}])
 def test_queue_empty_parameters_are_the_defaults(params, editor):
     claim = ClaimFactory()
     response = _queue(client_for(editor), **params)
