@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 
 from django.db.models import Case, F, Q, QuerySet, When
@@ -15,7 +14,6 @@ from claims.models import Claim
 from claims.pagination import CLAIM_ORDERINGS, MAX_ID
 
 ORDERINGS = CLAIM_ORDERINGS
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 DEFAULT_ORDERING = "-reviewed_at"
 
 
@@ -35,13 +33,16 @@ class QueryParamsSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class SourceReferenceField(serializers.CharField):
-    """A source's id or its slug: ``{"source": 12}`` or ``{"source": "reuters"}``."""
+class SourceReferenceField(serializers.RegexField):
+    """A source's id or its slug: ``source=12`` or ``source=reuters``."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 200)
         kwargs.setdefault("help_text", "A source's id or its slug.")
-        super().__init__(**kwargs)
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Give a source's id (a number) or its slug."}
+        )
+        super().__init__(r"^[-a-zA-Z0-9_]+\Z", **kwargs)
 
     def run_validation(self, data=serializers.empty) -> int | str:
         # The text is checked as text first (length, blank), then read.
@@ -59,8 +60,6 @@ def source_reference(reference: str) -> int | str:
         if 0 < number <= MAX_ID:
             return number
         raise serializers.ValidationError("There is no source with this id.")
-    if not _SLUG.fullmatch(reference):
-        raise serializers.ValidationError("Give a source's id (a number) or its slug.")
     return reference
 
 
