@@ -146,9 +146,9 @@ class QueueFilterForm(forms.Form):
     assigned = forms.ChoiceField(choices=ASSIGNED_CHOICES, required=False, label="Assigned to")
     ordering = forms.ChoiceField(choices=QUEUE_ORDERINGS, required=False, label="Sort by")
     published_since = _date_field("Published from")
-    published_until = _date_field("to")
+    published_until = _date_field("Published to")
     added_since = _date_field("Added from")
-    added_until = _date_field("to")
+    added_until = _date_field("Added to")
     cursor = forms.CharField(required=False, widget=forms.HiddenInput)
     page_size = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -226,14 +226,12 @@ class QueueFilterForm(forms.Form):
     def problems(self) -> list[tuple[str, str]]:
         """(label, message) for each parameter that could not be read: it filters nothing."""
         self.is_valid()
-        labels = {"cursor": "Page link", "page_size": "Page size", "article": "Article"}
+        labels = {"cursor": "Page link", "page_size": "Page size"}
         found = []
         for name, errors in self.errors.items():
             field = self.fields.get(name)
-            label = labels.get(name) or (field.label if field and field.label else name)
-            if name.endswith("_until") and field is not None:
-                label = self.fields[name.replace("_until", "_since")].label.replace(" from", "")
-            found.extend((label[:1].upper() + label[1:], message) for message in errors)
+            label = labels.get(name) or (field and field.label) or name.capitalize()
+            found.extend((label, message) for message in errors)
         return found
 
 

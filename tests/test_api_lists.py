@@ -204,3 +204,31 @@ def test_api_claims_order_by_publication_puts_undated_last(api_consumer):
         new.pk,
         undated.pk,
     ]
+
+
+@pytest.mark.parametrize("ordering", ["-added_at", "-published_at", "-checkworthiness"])
+def test_api_claims_filtered_list_query_count_does_not_grow_with_page_size(
+    ordering, editor, django_assert_num_queries
+):
+    story = Story.objects.create(title="A story")
+    for day in range(12):
+        published = datetime(2026, 3, 1 + day, tzinfo=UTC)
+        reviewed_claim(
+            article=ArticleFactory(story=story, published_at=published),
+            measure=Claim.Measure.DEATHS,
+            in_conflict=True,
+        )
+    client = api_client(editor)
+    params = {
+        "story": story.pk,
+        "measure": "deaths",
+        "in_conflict": "true",
+        "event": "killed",
+        "ordering": ordering,
+    }
+    client.get(f"{API}/claims/", {**params, "page_size": 1})
+    # token (with the editor's permission) + the page of claims + their evidence
+    with django_assert_num_queries(3):
+        assert len(_ids(client.get(f"{API}/claims/", {**params, "page_size": 2}))) == 2
+    with django_assert_num_queries(3):
+        assert len(_ids(client.get(f"{API}/claims/", {**params, "page_size": 10}))) == 10
