@@ -136,10 +136,8 @@ class QueueFilterForm(forms.Form):
     story = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
     )
-    event = forms.CharField(required=False, max_length=100, help_text="Any form: killed, kill.")
-    unit = forms.CharField(
-        required=False, max_length=100, label="Counted thing", help_text="Any form: persons."
-    )
+    event = forms.CharField(required=False, max_length=100)
+    unit = forms.CharField(required=False, max_length=100, label="Counted thing")
     qualifier = forms.ChoiceField(choices=[("", "Any"), *Claim.Qualifier.choices], required=False)
     measure = forms.ChoiceField(choices=[("", "Any"), *Claim.Measure.choices], required=False)
     in_conflict = forms.BooleanField(required=False, label="Only figures in conflict")
@@ -224,11 +222,16 @@ class QueueFilterForm(forms.Form):
         return self._ordering(), data.get("cursor"), data.get("page_size") or QUEUE_PAGE_SIZE
 
     def problems(self) -> list[tuple[str, str]]:
-        """(label, message) for each parameter that could not be read: it filters nothing."""
+        """(label, message) for each parameter that could not be read: it filters nothing.
+
+        An inverted date range is not listed: the page shows it under the dates.
+        """
         self.is_valid()
         labels = {"cursor": "Page link", "page_size": "Page size"}
         found = []
         for name, errors in self.errors.items():
+            if name in ("published_until", "added_until"):
+                continue
             field = self.fields.get(name)
             label = labels.get(name) or (field and field.label) or name.capitalize()
             found.extend((label, message) for message in errors)

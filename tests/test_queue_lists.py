@@ -254,6 +254,7 @@ def test_queue_inverted_date_range_is_an_error_and_filters_nothing(editor):
         client_for(editor), published_since="2026-03-10", published_until="2026-03-01"
     )
     html = response.content.decode()
+    assert '<p class="field-error" id="published-range-error">' in html
     assert "The “to” date is before the “from” date" in html
     assert sorted(_ids(response)) == sorted(c.pk for c in claims)
 
