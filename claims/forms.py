@@ -116,6 +116,16 @@ class SourceChoiceField(forms.ModelChoiceField):
         return source
 
 
+class OptionalCheckbox(forms.CheckboxInput):
+    """A checkbox whose absence means "no filter", while ``=false`` still means no,
+    as the API reads it: ticked is True, ``false`` / ``0`` is False, absent is None."""
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        return super().value_from_datadict(data, files, name)
+
+
 def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         required=False, label=label, widget=forms.DateInput(attrs={"type": "date"})
@@ -140,7 +150,9 @@ class QueueFilterForm(forms.Form):
     unit = forms.CharField(required=False, max_length=100, label="Counted thing")
     qualifier = forms.ChoiceField(choices=[("", "Any"), *Claim.Qualifier.choices], required=False)
     measure = forms.ChoiceField(choices=[("", "Any"), *Claim.Measure.choices], required=False)
-    in_conflict = forms.BooleanField(required=False, label="Only figures in conflict")
+    in_conflict = forms.NullBooleanField(
+        required=False, widget=OptionalCheckbox, label="Only figures in conflict"
+    )
     assigned = forms.ChoiceField(choices=ASSIGNED_CHOICES, required=False, label="Assigned to")
     ordering = forms.ChoiceField(choices=QUEUE_ORDERINGS, required=False, label="Sort by")
     published_since = _date_field("Published from")
@@ -200,7 +212,7 @@ class QueueFilterForm(forms.Form):
             "units": stored_forms(unit, role="unit") if unit else (),
             "qualifier": data.get("qualifier") or "",
             "measure": data.get("measure") or "",
-            "in_conflict": True if data.get("in_conflict") else None,
+            "in_conflict": data.get("in_conflict"),
             "assigned_to": user if data.get("assigned") == "me" else None,
             "unassigned": data.get("assigned") == "none",
             "search": (data.get("q") or "").strip(),

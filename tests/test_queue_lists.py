@@ -176,11 +176,15 @@ def test_queue_filters_by_measure(editor):
     assert _ids(_queue(client_for(editor), measure="deaths")) == [wanted.pk]
 
 
-def test_queue_filters_by_in_conflict(editor):
-    wanted = ClaimFactory(in_conflict=True)
-    ClaimFactory(in_conflict=False)
+def test_queue_filters_by_in_conflict_as_the_api_does(editor):
+    conflicting = ClaimFactory(in_conflict=True)
+    calm = ClaimFactory(in_conflict=False)
     client = client_for(editor)
-    assert _ids(_queue(client, in_conflict="on")) == [wanted.pk]
+    ticked = _queue(client, in_conflict="on")
+    assert _ids(ticked) == [conflicting.pk]
+    assert 'name="in_conflict" id="id_in_conflict" checked' in ticked.content.decode()
+    assert _ids(_queue(client, in_conflict="true")) == [conflicting.pk]
+    assert _ids(_queue(client, in_conflict="false")) == [calm.pk]
     assert len(_ids(_queue(client))) == 2
 
 
