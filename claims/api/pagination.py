@@ -21,7 +21,7 @@ from claims.pagination import (
     page_size_from,
 )
 
-__all__ = ["CursorParamsSerializer", "KeysetPagination", "Ordering", "Page"]
+__all__ = ["CursorParamsSerializer", "KeysetPagination", "Ordering", "Page", "paginated_serializer"]
 
 
 @dataclass(frozen=True)
