@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsfacts import embedded_redis
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -214,14 +216,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("NEWSFACTS_MAX_REQUEST_BYTES", 5 * 1024 * 
 
 # --- Celery -----------------------------------------------------------------------
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+# Without CELERY_BROKER_URL the broker is the embedded Redis server that `make run`
+# starts on a unix socket in var/ (newsfacts/embedded_redis.py). kombu's filesystem
+# transport is not offered: its reader can pick up a message file still being written,
+# which kills the worker with a JSONDecodeError.
+NEWSFACTS_EMBEDDED_BROKER = not env_str("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or embedded_redis.broker_url(VAR_DIR)
 _broker_scheme = urlsplit(CELERY_BROKER_URL).scheme
-if _broker_scheme not in {"filesystem", "redis", "rediss", "memory"}:
+if _broker_scheme not in {"redis", "rediss", "redis+socket"}:
     raise ImproperlyConfigured(
-        f"CELERY_BROKER_URL must be a redis:// URL (or filesystem:// for the embedded "
-        f"broker); got scheme {_broker_scheme!r}."
+        f"CELERY_BROKER_URL must be a redis:// (or rediss://, redis+socket://) URL; "
+        f"got scheme {_broker_scheme!r}."
     )
-CELERY_BROKER_DIR = Path(env_str("NEWSFACTS_BROKER_DIR") or VAR_DIR / "broker")
 
 # Timings of one extraction, shortest first; each must exceed the one before it, or
 # an article still being extracted could be taken over by a second worker:
@@ -251,31 +257,18 @@ NEWSFACTS_RETRY_BACKOFF_MAX_SECONDS = max(1, min(300, CELERY_VISIBILITY_TIMEOUT 
 # A dead broker must not hang a web request: the submit gives up after a few seconds
 # and leaves the article queued for the sweep.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("NEWSFACTS_BROKER_CONNECT_TIMEOUT", 3, minimum=1)
-if _broker_scheme == "filesystem":
-    for _folder in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        # kombu's default is "control" in the current directory.
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": False,
-        # The folder is polled; kombu's default of once a second caps each worker at
-        # about one article a second, however short the articles.
-        "polling_interval": 0.1,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-        # Without these, a publish to an unreachable Redis retries with growing
-        # sleeps, and a black-holed host waits for the kernel's TCP timeout.
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.5,
-        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
-        "socket_timeout": 10,
-    }
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Without these, a publish to an unreachable Redis retries with growing sleeps, a
+    # black-holed host waits for the kernel's TCP timeout, and a Redis that accepts the
+    # connection but never answers holds the request until socket_timeout: the submit
+    # waits at most this long, then leaves the article queued.
+    "max_retries": 0,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
 # Installations (or test runs) sharing one Redis database keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env_str("NEWSFACTS_CELERY_QUEUE") or "celery"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -346,19 +339,59 @@ CELERY_BEAT_SCHEDULE["sweep-stale-fetches"] = {
 
 # Consumers' claim lists are the same for every consumer and change only when an
 # editor gives a verdict: they are kept this many seconds (0 switches it off). Editors
-# always read fresh data. NEWSFACTS_CACHE_URL (redis://...) shares the cache between
-# processes; without it each process keeps its own.
+# always read fresh data.
 NEWSFACTS_API_CACHE_SECONDS = env_int("NEWSFACTS_API_CACHE_SECONDS", 10, minimum=0)
-_cache_url = env_str("NEWSFACTS_CACHE_URL")
-if _cache_url and urlsplit(_cache_url).scheme not in {"redis", "rediss"}:
-    raise ImproperlyConfigured(f"NEWSFACTS_CACHE_URL must be a redis:// URL; got {_cache_url!r}.")
+
+
+def _cache_location_from_broker(broker_url: str) -> str:
+    """The broker's Redis, one database number up (0 -> 1, 15 -> 0).
+
+    A database of its own, because Django's cache.clear() empties the whole database,
+    and the broker's queues must survive that.
+    """
+    if NEWSFACTS_EMBEDDED_BROKER:
+        return embedded_redis.cache_url(VAR_DIR)
+    parts = urlsplit(broker_url)
+    if parts.scheme == "redis+socket":
+        return f"unix://{parts.path}?db=1"
+    path = parts.path.strip("/")
+    broker_db = int(path) if path.isdigit() else 0
+    return parts._replace(path=f"/{(broker_db + 1) % 16}", query="", fragment="").geturl()
+
+
+# The cache carries the rate limits, the login throttles and the worker heartbeat, so
+# every web process and worker must see the same one: by default the broker's Redis.
+# NEWSFACTS_CACHE_URL names another Redis, or locmem:// for a cache in each process
+# (one process only; `check --deploy` warns about it).
+NEWSFACTS_CACHE_URL = env_str("NEWSFACTS_CACHE_URL") or _cache_location_from_broker(
+    CELERY_BROKER_URL
+)
+_cache_scheme = urlsplit(NEWSFACTS_CACHE_URL).scheme
+if _cache_scheme not in {"redis", "rediss", "unix", "locmem"}:
+    raise ImproperlyConfigured(
+        f"NEWSFACTS_CACHE_URL must be a redis://, rediss://, unix:// or locmem:// URL; "
+        f"got {NEWSFACTS_CACHE_URL!r}."
+    )
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if _cache_scheme == "locmem"
+        else {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": NEWSFACTS_CACHE_URL,
+            "KEY_PREFIX": "newsfacts",
+            "OPTIONS": {
+                # Redis down (the broker's outage) must not take pages down with it:
+                # a cache that does not answer within a second is read as empty.
+                # Rate limits and throttles then let requests through until it is back.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Requests per user (per token) and, before authentication, per address; each rate is
 # "N/second|minute|hour|day", and an empty value switches that limit off.

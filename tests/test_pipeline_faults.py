@@ -2,7 +2,7 @@
 of claims however the workers and the broker fail.
 
 The tests run on whichever broker and database the settings name (the embedded
-filesystem broker and SQLite by default; Redis and PostgreSQL in CI).
+Redis and SQLite by default; Redis and PostgreSQL in CI).
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def test_worker_killed_mid_extraction_article_recovered_by_sweep_once():
     assert not Claim.objects.filter(article=article).exists()
 
     with running_worker(name="rescuer") as rescuer:
-        # The killed worker's message is gone (filesystem) or invisible for the
+        # The killed worker's message is invisible for the
         # visibility timeout (Redis): only the sweep brings the article back now.
         result = services.articles_sweep_stale(older_than=timedelta(0))
         assert (result["requeued"], result["sent"]) == (1, 1)

@@ -72,11 +72,74 @@ def test_settings_bad_value_raises_improperly_configured(name, value, message):
 def test_settings_defaults_are_embedded_services():
     result = _run(
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.DEBUG)",
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, "
+        "s.CACHES['default']['LOCATION'], s.NEWSFACTS_EMBEDDED_BROKER, s.DEBUG)",
         **PRODUCTION_ENV,
+        NEWSFACTS_VAR_DIR="/srv/nf/var",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "False"]
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "redis+socket:///srv/nf/var/redis.sock",
+        "unix:///srv/nf/var/redis.sock?db=1",
+        "True",
+        "False",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("broker", "cache"),
+    [
+        ("redis://redis.example:6379/0", "redis://redis.example:6379/1"),
+        ("redis://:secret@redis.example:6380/5", "redis://:secret@redis.example:6380/6"),
+        ("redis://redis.example", "redis://redis.example/1"),
+        ("rediss://redis.example:6379/15", "rediss://redis.example:6379/0"),
+        ("redis+socket:///run/redis/redis.sock", "unix:///run/redis/redis.sock?db=1"),
+    ],
+)
+def test_settings_cache_defaults_to_the_brokers_redis_in_another_database(broker, cache):
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], "
+        "s.NEWSFACTS_EMBEDDED_BROKER)",
+        **PRODUCTION_ENV,
+        CELERY_BROKER_URL=broker,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django_redis.cache.RedisCache", cache, "False"]
+
+
+def test_settings_cache_url_names_another_redis():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['LOCATION'])",
+        **PRODUCTION_ENV,
+        CELERY_BROKER_URL="redis://broker.example:6379/0",
+        NEWSFACTS_CACHE_URL="redis://cache.example:6379/3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://cache.example:6379/3"]
+
+
+@pytest.mark.parametrize("broker", ["filesystem://", "memory://"])
+def test_settings_broker_other_than_redis_is_refused(broker):
+    result = _load_settings(**PRODUCTION_ENV, CELERY_BROKER_URL=broker)
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL must be a redis://" in result.stderr
+
+
+def test_check_deploy_warns_when_the_cache_is_per_process():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=_clean_env(**PRODUCTION_ENV, NEWSFACTS_CACHE_URL="locmem://"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "newsfacts.W001" in result.stderr
+    assert "rate limits and login throttles count per process" in result.stderr
 
 
 def test_settings_database_url_switches_to_postgresql():

@@ -1,7 +1,7 @@
 """Real Celery workers for the tests: a subprocess on the test database and broker.
 
-The worker gets the same broker as the test process (the isolated embedded folder,
-or Redis from ``CELERY_BROKER_URL``) and a ``DATABASE_URL`` naming the test
+The worker gets the same broker and cache as the test process (the test run's own
+Redis, or the broker from ``CELERY_BROKER_URL``) and a ``DATABASE_URL`` naming the test
 database, so that what a test commits is what the worker reads.
 """
 
@@ -51,7 +51,7 @@ def worker_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="newsfacts.settings",
         DATABASE_URL=test_database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        NEWSFACTS_BROKER_DIR=str(settings.CELERY_BROKER_DIR),
+        NEWSFACTS_CACHE_URL=settings.CACHES["default"]["LOCATION"],
         NEWSFACTS_CELERY_QUEUE=celery_app.conf.task_default_queue,
         DJANGO_DEBUG=env.get("DJANGO_DEBUG", "1"),
         PYTHONUNBUFFERED="1",
