@@ -9,7 +9,7 @@ web app calls. At the end it waits for the queue to drain, stops everything as
 Ctrl-C does, and prints:
 
 - worker restarts: the worker process starting again, or a pool process lost (0);
-- articles not extracted: submitted but not ``done`` after the drain (0);
+- articles not extracted: submitted but not ``extracted`` after the drain (0);
 - sweeps run, the web app's health answers, and whether any process or the socket
   was left behind.
 
@@ -69,6 +69,16 @@ def _health(port: int) -> int:
         return 0
 
 
+def _stop(supervisor: subprocess.Popen) -> None:
+    """Ctrl-C, as a person at the terminal would: to the whole process group."""
+    if supervisor.poll() is None:
+        os.killpg(supervisor.pid, signal.SIGINT)
+    try:
+        supervisor.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(supervisor.pid, signal.SIGKILL)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10)
@@ -106,54 +116,52 @@ def main() -> int:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 180
-    while _health(port) != 200:
-        if supervisor.poll() is not None or time.monotonic() > deadline:
-            print(log_path.read_text()[-3000:])
-            raise SystemExit("make run's processes did not start.")
-        time.sleep(1)
-
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.db import transaction
-
-    from claims import services
-    from claims.models import Article
-
-    texts = _texts(args.corpus, uuid.uuid4().hex[:6])
-    ids: list[int] = []
-    health_failures = 0
-    started = time.monotonic()
-    end = started + args.minutes * 60
-    next_submit = started
-    while time.monotonic() < end and supervisor.poll() is None:
-        with transaction.atomic():
-            ids.append(services.article_submit(text=next(texts), origin="api").article.pk)
-        if _health(port) != 200:
-            health_failures += 1
-        next_submit += args.submit_every
-        time.sleep(max(0.0, next_submit - time.monotonic()))
-    submitted_for = time.monotonic() - started
-
-    drain_deadline = time.monotonic() + DRAIN_SECONDS
-    while supervisor.poll() is None and time.monotonic() < drain_deadline:
-        pending = Article.objects.filter(pk__in=ids).exclude(status=Article.Status.DONE).count()
-        if pending == 0:
-            break
-        time.sleep(2)
-    drained_after = time.monotonic() - started - submitted_for
-    statuses: dict[str, int] = {}
-    for status in Article.objects.filter(pk__in=ids).values_list("status", flat=True):
-        statuses[status] = statuses.get(status, 0) + 1
-    still_running = supervisor.poll() is None
-
-    os.killpg(supervisor.pid, signal.SIGINT)
     try:
-        supervisor.wait(timeout=120)
-    except subprocess.TimeoutExpired:
-        os.killpg(supervisor.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 180
+        while _health(port) != 200:
+            if supervisor.poll() is not None or time.monotonic() > deadline:
+                print(log_path.read_text()[-3000:])
+                raise SystemExit("make run's processes did not start.")
+            time.sleep(1)
+
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.db import transaction
+
+        from claims import services
+        from claims.models import Article
+
+        texts = _texts(args.corpus, uuid.uuid4().hex[:6])
+        ids: list[int] = []
+        health_failures = 0
+        started = time.monotonic()
+        end = started + args.minutes * 60
+        next_submit = started
+        while time.monotonic() < end and supervisor.poll() is None:
+            with transaction.atomic():
+                ids.append(services.article_submit(text=next(texts), origin="api").article.pk)
+            if _health(port) != 200:
+                health_failures += 1
+            next_submit += args.submit_every
+            time.sleep(max(0.0, next_submit - time.monotonic()))
+        submitted_for = time.monotonic() - started
+
+        drain_deadline = time.monotonic() + DRAIN_SECONDS
+        while supervisor.poll() is None and time.monotonic() < drain_deadline:
+            pending = Article.objects.filter(pk__in=ids).exclude(status=Article.Status.EXTRACTED)
+            if not pending.exists():
+                break
+            time.sleep(2)
+        drained_after = time.monotonic() - started - submitted_for
+        statuses: dict[str, int] = {}
+        for status in Article.objects.filter(pk__in=ids).values_list("status", flat=True):
+            statuses[status] = statuses.get(status, 0) + 1
+        still_running = supervisor.poll() is None
+
+    finally:
+        _stop(supervisor)
     log.close()
     text = log_path.read_text()
     counts = {name: len(pattern.findall(text)) for name, pattern in RESTART_PATTERNS.items()}
@@ -163,7 +171,7 @@ def main() -> int:
     leftovers = subprocess.run(
         ["pgrep", "-f", str(var_dir)], capture_output=True, text=True
     ).stdout.split()
-    not_extracted = len(ids) - statuses.get(Article.Status.DONE, 0)
+    not_extracted = len(ids) - statuses.get(Article.Status.EXTRACTED, 0)
 
     print(f"submitted: {len(ids)} articles in {submitted_for:.0f} s")
     print(f"statuses: {statuses}; queue drained {drained_after:.0f} s after the last submit")
