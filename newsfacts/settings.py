@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "claims.context_processors.workers",
             ],
         },
     },
@@ -138,12 +139,29 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------
 
+# A database that does not answer must not hold a request until gunicorn kills the
+# worker: connecting gives up after NEWSFACTS_DB_CONNECT_TIMEOUT seconds, and on
+# PostgreSQL a web request's statement after NEWSFACTS_DB_STATEMENT_TIMEOUT seconds.
+# Workers, beat and management commands (migrations, imports) have no statement limit:
+# newsfacts/wsgi.py and `runserver` mark the process as a web server.
+NEWSFACTS_DB_CONNECT_TIMEOUT = env_int("NEWSFACTS_DB_CONNECT_TIMEOUT", 5, minimum=1)
+NEWSFACTS_DB_STATEMENT_TIMEOUT = env_int("NEWSFACTS_DB_STATEMENT_TIMEOUT", 20, minimum=0)
+NEWSFACTS_WEB_PROCESS = env_str("NEWSFACTS_PROCESS") == "web"
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options.setdefault("connect_timeout", NEWSFACTS_DB_CONNECT_TIMEOUT)
+        if NEWSFACTS_WEB_PROCESS and NEWSFACTS_DB_STATEMENT_TIMEOUT:
+            # Sent when the connection opens: no extra query per request.
+            _options["options"] = (
+                f"{_options.get('options', '')} "
+                f"-c statement_timeout={NEWSFACTS_DB_STATEMENT_TIMEOUT * 1000}"
+            ).strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -269,6 +287,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
     "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
 }
+# Workers renew a heartbeat in the shared cache; with none for this long, editors see
+# that no worker is running and the health endpoint says so.
+NEWSFACTS_WORKER_SILENT_SECONDS = env_int("NEWSFACTS_WORKER_SILENT_SECONDS", 60, minimum=5)
+NEWSFACTS_WORKER_HEARTBEAT_SECONDS = env_int(
+    "NEWSFACTS_WORKER_HEARTBEAT_SECONDS", max(1, NEWSFACTS_WORKER_SILENT_SECONDS // 4), minimum=1
+)
 # Installations (or test runs) sharing one Redis database keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env_str("NEWSFACTS_CELERY_QUEUE") or "celery"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
