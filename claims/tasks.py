@@ -7,6 +7,7 @@ from celery.signals import worker_process_init
 from django.conf import settings
 
 from claims import extraction, services
+from claims.services.outage import articles_resend_unsent
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,11 @@ def extract_article_claims(self, article_id: int) -> None:
 @shared_task(acks_late=True)
 def sweep_stale_articles() -> dict[str, int]:
     return services.articles_sweep_stale()
+
+
+@shared_task(acks_late=True)
+def resend_unsent_articles() -> dict[str, int]:
+    return articles_resend_unsent()
 
 
 def _backoff(retries: int) -> int:

@@ -315,6 +315,14 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(NEWSFACTS_SWEEP_EVERY_SECONDS)},
     },
 }
+# Articles whose task could not be sent (the broker was down) are sent again this
+# often, and by each worker when it reconnects to the broker.
+NEWSFACTS_RESEND_EVERY_SECONDS = env_int("NEWSFACTS_RESEND_EVERY_SECONDS", 30, minimum=5)
+CELERY_BEAT_SCHEDULE["resend-unsent-articles"] = {
+    "task": "claims.tasks.resend_unsent_articles",
+    "schedule": float(NEWSFACTS_RESEND_EVERY_SECONDS),
+    "options": {"expires": float(NEWSFACTS_RESEND_EVERY_SECONDS)},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Extraction -------------------------------------------------------------------

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 
 from claims.models import Article, Claim, Evidence, Review, Source
+from claims.services.outage import UNREACHABLE_NOTICE
 
 _datetime = DateTimeField().to_representation
 
@@ -240,6 +241,13 @@ class ArticleOutputSerializer(serializers.Serializer):
     progress = serializers.SerializerMethodField()
     claim_count = serializers.IntegerField()
     reviewed_count = serializers.IntegerField()
+    notice = serializers.SerializerMethodField(
+        help_text="Set while the article waits because the workers could not be reached."
+    )
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_notice(self, article: Article) -> str | None:
+        return UNREACHABLE_NOTICE if article.workers_unreachable else None
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, article: Article) -> dict:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from claims.models import Article, Feed, Source, content_hash_for
+from claims.services.outage import article_mark_send_failed
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def extraction_enqueue(article_id: int) -> bool:
     """Send the extraction task; False when the broker cannot be reached.
 
     A broker that is down must not lose the submission: the article stays queued in
-    the database and the periodic sweep sends it again once the broker is back.
+    the database, marked, and is sent again as soon as the broker answers.
     """
     from claims.tasks import extract_article_claims
 
@@ -185,9 +186,10 @@ def extraction_enqueue(article_id: int) -> bool:
         extract_article_claims.apply_async(args=[article_id], retry=False)
     except Exception as exc:  # kombu raises several unrelated types for a dead broker
         logger.warning(
-            "extraction not queued article_id=%s error=%s: the sweep will retry",
+            "extraction not queued article_id=%s error=%s: sent again when the broker is back",
             article_id,
             exc,
         )
+        article_mark_send_failed(article_id=article_id)
         return False
     return True

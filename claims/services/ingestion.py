@@ -36,6 +36,7 @@ from claims.services.articles import (
     unsupported_language_message,
     validate_article_text,
 )
+from claims.services.outage import article_mark_send_failed
 
 logger = logging.getLogger(__name__)
 
@@ -258,15 +259,19 @@ def fetch_enqueue_on_commit(article_id: int) -> None:
 
 
 def fetch_enqueue(article_id: int) -> bool:
-    """Send the fetch task; False when the broker cannot be reached (the sweep resends)."""
+    """Send the fetch task; False when the broker cannot be reached (the article is
+    marked, and sent again when the broker answers)."""
     from claims.tasks_ingest import fetch_article
 
     try:
         fetch_article.apply_async(args=[article_id], retry=False)
     except Exception as exc:  # kombu raises several unrelated types for a dead broker
         logger.warning(
-            "fetch not queued article_id=%s error=%s: the sweep will retry", article_id, exc
+            "fetch not queued article_id=%s error=%s: sent again when the broker is back",
+            article_id,
+            exc,
         )
+        article_mark_send_failed(article_id=article_id)
         return False
     return True
 
