@@ -6,8 +6,6 @@ worker subprocess is seen by the test process as the web app would see it.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
@@ -18,11 +16,17 @@ from django.urls import reverse
 
 from claims.models import Article
 from claims.services.workers import HEARTBEAT_KEY, worker_heartbeat_send, workers_seen
-from newsfacts.celery import app as celery_app
 
 from .conftest import client_for
 from .factories import ArticleFactory
-from .worker import require_broker, require_worker_database, running_worker, wait_until
+from .worker import (
+    broker_at,
+    closed_port_url,
+    require_broker,
+    require_worker_database,
+    running_worker,
+    wait_until,
+)
 
 BANNER = "No worker is running: articles will wait as queued"
 HOW_TO_START = "celery -A newsfacts worker"
@@ -31,33 +35,6 @@ HEALTH = "/api/v1/health"
 
 def _beat(seconds_ago: float, hostname: str = "w1@test") -> None:
     cache.set(HEARTBEAT_KEY, {"hostname": hostname, "at": time.time() - seconds_ago})
-
-
-@pytest.fixture
-def hung_server():
-    """A local socket that accepts connections and never answers: a hung server."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    stop.set()
-    thread.join()
-    for conn in accepted:
-        conn.close()
-    listener.close()
 
 
 # --- Heartbeat ----------------------------------------------------------------------
@@ -190,12 +167,9 @@ def test_health_with_no_worker_is_200_and_says_none_seen():
 
 
 @pytest.mark.django_db
-def test_health_with_the_broker_down_is_503_naming_the_broker(monkeypatch, admin):
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    monkeypatch.setattr(celery_app.conf, "broker_url", f"redis://127.0.0.1:{port}/0")
-    response = client_for(admin).get(HEALTH)
+def test_health_with_the_broker_down_is_503_naming_the_broker(admin):
+    with broker_at(closed_port_url()):
+        response = client_for(admin).get(HEALTH)
     assert response.status_code == 503
     body = response.json()
     assert (body["status"], body["failing"]) == ("failing", ["broker"])
@@ -204,16 +178,11 @@ def test_health_with_the_broker_down_is_503_naming_the_broker(monkeypatch, admin
 
 
 @pytest.mark.django_db
-def test_health_with_a_hung_broker_answers_503_within_the_timeout(
-    monkeypatch, settings, hung_server, request
-):
+def test_health_with_a_hung_broker_answers_503_within_the_timeout(settings, hung_server):
     settings.CELERY_BROKER_CONNECTION_TIMEOUT = 1
-    monkeypatch.setattr(celery_app.conf, "broker_url", f"redis://127.0.0.1:{hung_server}/0")
-    options = celery_app.conf.broker_transport_options
-    celery_app.conf.broker_transport_options = {**options, "socket_timeout": 1}
-    request.addfinalizer(lambda: setattr(celery_app.conf, "broker_transport_options", options))
     started = time.monotonic()
-    response = Client().get(HEALTH)
+    with broker_at(f"redis://127.0.0.1:{hung_server}/0", socket_timeout=1):
+        response = Client().get(HEALTH)
     assert response.status_code == 503
     assert response.json()["failing"] == ["broker"]
     assert response.json()["broker"]["error"] == "does not answer"  # no detail for anonymous

@@ -3,23 +3,20 @@ and it is sent again as soon as the broker answers, without the sweep's long wai
 
 from __future__ import annotations
 
-import socket
 import time
-from contextlib import contextmanager
 
 import pytest
 from django.urls import reverse
-from kombu import pools as kombu_pools
 
 from claims import services
 from claims.models import Article
 from claims.services.outage import UNREACHABLE_NOTICE, articles_resend_unsent
-from newsfacts.celery import app as celery_app
 
 from .conftest import client_for
 from .factories import ArticleFactory
-from .test_health import hung_server  # noqa: F401 - the fixture
 from .worker import (
+    broker_at,
+    closed_port_url,
     private_queue,
     require_broker,
     require_worker_database,
@@ -30,42 +27,12 @@ from .worker import (
 TEXT = "Floods displaced more than 3,000 people in the north, officials said."
 
 
-def _drop_connection_pools() -> None:
-    # Celery keeps the connections it publishes with: a new broker URL is only used
-    # by new ones.
-    kombu_pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@contextmanager
-def broker_at(url: str, **options):
-    """Send this process's tasks to ``url`` (a broker down or hung) for a while."""
-    previous_url = celery_app.conf.broker_url
-    previous_options = celery_app.conf.broker_transport_options
-    _drop_connection_pools()
-    celery_app.conf.broker_url = url
-    celery_app.conf.broker_transport_options = {**previous_options, **options}
-    try:
-        yield
-    finally:
-        _drop_connection_pools()
-        celery_app.conf.broker_url = previous_url
-        celery_app.conf.broker_transport_options = previous_options
-
-
-def _closed_port_url() -> str:
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        return f"redis://127.0.0.1:{closed.getsockname()[1]}/0"
-
-
 # Committed for real, as a request is: the task is sent when the article commits.
 @pytest.mark.django_db(transaction=True)
 def test_submit_with_the_broker_down_keeps_the_article_and_tells_the_editor(
     editor,
 ):
-    with broker_at(_closed_port_url()):
+    with broker_at(closed_port_url()):
         response = client_for(editor).post(
             reverse("claims:article_submit_text"), {"title": "Floods", "text": TEXT}, follow=True
         )
@@ -81,7 +48,7 @@ def test_submit_with_the_broker_down_keeps_the_article_and_tells_the_editor(
 def test_api_submit_with_the_broker_down_answers_202_with_the_notice(
     editor,
 ):
-    with broker_at(_closed_port_url()):
+    with broker_at(closed_port_url()):
         response = client_for(editor).post(
             "/api/v1/articles/", {"title": "Floods", "text": TEXT}, content_type="application/json"
         )
@@ -106,7 +73,7 @@ def test_api_submit_with_the_broker_up_has_no_notice(editor):
 @pytest.mark.django_db
 def test_submit_to_a_hung_broker_gives_up_after_the_connect_timeout(
     settings,
-    hung_server,  # noqa: F811
+    hung_server,
 ):
     article = ArticleFactory(status=Article.Status.QUEUED)
     url = f"redis://127.0.0.1:{hung_server}/0"
@@ -122,7 +89,7 @@ def test_submit_to_a_hung_broker_gives_up_after_the_connect_timeout(
 @pytest.mark.django_db
 def test_resend_with_the_broker_still_down_keeps_the_marks():
     article = ArticleFactory(status=Article.Status.QUEUED)
-    with broker_at(_closed_port_url()):
+    with broker_at(closed_port_url()):
         assert services.extraction_enqueue(article.pk) is False
         assert articles_resend_unsent() == {"sent": 0, "unsent": 1, "skipped": 0}
     article.refresh_from_db()
@@ -134,7 +101,7 @@ def test_resend_when_the_broker_is_back_sends_and_unmarks():
     require_broker()
     waiting = ArticleFactory(status=Article.Status.QUEUED)
     done = ArticleFactory(status=Article.Status.EXTRACTED)
-    with broker_at(_closed_port_url()):
+    with broker_at(closed_port_url()):
         services.extraction_enqueue(waiting.pk)
         services.extraction_enqueue(done.pk)
     with private_queue("resend"):
@@ -146,7 +113,7 @@ def test_resend_when_the_broker_is_back_sends_and_unmarks():
 def test_resend_runs_once_when_several_workers_reconnect_together():
     require_broker()
     article = ArticleFactory(status=Article.Status.QUEUED)
-    with broker_at(_closed_port_url()):
+    with broker_at(closed_port_url()):
         services.extraction_enqueue(article.pk)
     with private_queue("resend-once"):
         first, second = articles_resend_unsent(), articles_resend_unsent()
@@ -159,7 +126,7 @@ def test_worker_sends_unsent_articles_as_soon_as_it_connects():
     require_worker_database()
     require_broker()
     article = ArticleFactory(status=Article.Status.QUEUED, body=TEXT, title="Floods")
-    with broker_at(_closed_port_url()):
+    with broker_at(closed_port_url()):
         assert services.extraction_enqueue(article.pk) is False
     with private_queue("on-connect"), running_worker(name="reconnect") as worker:
         wait_until(
