@@ -177,3 +177,34 @@ def test_check_deploy_warns_in_debug_mode():
     )
     assert result.returncode != 0
     assert "security.W018" in result.stderr  # DEBUG on in deployment
+
+
+def test_settings_postgresql_connections_time_out():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "o = s.DATABASES['default']['OPTIONS']; print(o['connect_timeout'], o.get('options'))",
+        **PRODUCTION_ENV,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/newsroom",
+        NEWSFACTS_PROCESS="web",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5", "-c", "statement_timeout=20000"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_postgresql_statement_timeout_binds_web_processes_only():
+    from django.db import connection
+
+    from .worker import test_database_url
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    show = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
+    )
+    web = _run(show, DJANGO_DEBUG="1", DATABASE_URL=test_database_url(), NEWSFACTS_PROCESS="web")
+    worker = _run(show, DJANGO_DEBUG="1", DATABASE_URL=test_database_url())
+    assert (web.returncode, worker.returncode) == (0, 0), web.stderr + worker.stderr
+    assert (web.stdout.strip(), worker.stdout.strip()) == ("20s", "0")
