@@ -38,10 +38,10 @@ def _database() -> None:
 def _broker() -> None:
     from newsfacts.celery import app
 
-    timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    # Connecting follows the broker's transport options (no retry, the connect and
+    # socket timeouts); a connection alone proves little, as a hung server accepts
+    # and never answers, hence the PING.
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=timeout)
-        # A connection alone proves little: a hung server accepts and never answers.
         conn.default_channel.client.ping()
 
 
