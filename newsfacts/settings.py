@@ -1,10 +1,11 @@
 """newsfacts settings: every value comes from the environment.
 
-With nothing set, the app runs on embedded defaults (SQLite and a filesystem Celery
-broker, both under ``var/``) so that nothing has to be running. ``DATABASE_URL`` and
-``CELERY_BROKER_URL`` switch to PostgreSQL and Redis. ``DJANGO_DEBUG=1`` turns on
-development mode; without it the app is in production mode and refuses to start
-without ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
+With nothing set, the app runs on embedded defaults (SQLite, and a Redis server that
+`make run` starts on a unix socket, both under ``var/``) so that nothing has to be
+installed or running beforehand. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch
+to PostgreSQL and another Redis. ``DJANGO_DEBUG=1`` turns on development mode;
+without it the app is in production mode and refuses to start without
+``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations
@@ -272,8 +273,9 @@ CELERY_VISIBILITY_TIMEOUT = env_int(
 NEWSFACTS_RETRY_BACKOFF_SECONDS = env_int("NEWSFACTS_RETRY_BACKOFF_SECONDS", 10, minimum=1)
 NEWSFACTS_RETRY_BACKOFF_MAX_SECONDS = max(1, min(300, CELERY_VISIBILITY_TIMEOUT - 60))
 
-# A dead broker must not hang a web request: the submit gives up after a few seconds
-# and leaves the article queued for the sweep.
+# A dead or hung broker must not hold a web request: the submit gives up after this
+# many seconds (to connect, and again to send) and leaves the article queued, marked
+# unsent.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("NEWSFACTS_BROKER_CONNECT_TIMEOUT", 3, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
