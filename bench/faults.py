@@ -54,6 +54,12 @@ TIMINGS = {
     "NEWSFACTS_SWEEP_EVERY_SECONDS": "10",
 }
 DONE_LINE = re.compile(r"extraction done article_id=(\d+)")
+CELERY = [sys.executable, "-m", "celery", "-A", "newsfacts"]
+
+
+def _gunicorn(port: int, workers: int) -> list[str]:
+    command = [sys.executable, "-m", "gunicorn", "newsfacts.wsgi", "--timeout", "30"]
+    return [*command, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
 
 
 def _free_port() -> int:
@@ -143,8 +149,7 @@ def _redis(folder: Path, port: int, env: dict) -> Proc:
 
 
 def _worker(name: str, env: dict, folder: Path) -> Proc:
-    command = [sys.executable, "-m", "celery", "-A", "newsfacts", "worker", "--loglevel=INFO"]
-    command += ["--concurrency=2", f"--hostname={name}@%h"]
+    command = [*CELERY, "worker", "--loglevel=INFO", "--concurrency=2", f"--hostname={name}@%h"]
     worker = Proc(name, command, env, folder)
     worker.wait_for(" ready.")
     return worker
@@ -261,36 +266,10 @@ def main() -> int:
         processes.append(redis)
         beat_schedule = str(folder / "beat-schedule")
         beat = Proc(
-            "beat",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "newsfacts",
-                "beat",
-                "--loglevel=INFO",
-                f"--schedule={beat_schedule}",
-            ],
-            env,
-            folder,
+            "beat", [*CELERY, "beat", "--loglevel=INFO", f"--schedule={beat_schedule}"], env, folder
         )
         processes.append(beat)
-        web = Proc(
-            "web",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "newsfacts.wsgi",
-                "--bind",
-                f"127.0.0.1:{web_port}",
-                "--workers",
-                "2",
-            ],
-            env,
-            folder,
-        )
+        web = Proc("web", _gunicorn(web_port, 2), env, folder)
         processes.append(web)
         web.wait_for("Booting worker")
         health_url = f"http://127.0.0.1:{web_port}/api/v1/health"
@@ -358,23 +337,7 @@ def main() -> int:
             **env,
             "DATABASE_URL": f"postgres://newsfacts@127.0.0.1:{hung.port}/newsfacts",
         }
-        hung_web = Proc(
-            "web-hung-db",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "newsfacts.wsgi",
-                "--bind",
-                f"127.0.0.1:{hung_port}",
-                "--workers",
-                "1",
-                "--timeout",
-                "30",
-            ],
-            hung_env,
-            folder,
-        )
+        hung_web = Proc("web-hung-db", _gunicorn(hung_port, 1), hung_env, folder)
         processes.append(hung_web)
         hung_web.wait_for("Booting worker")
         # A first request that needs no database loads the app, so that only the
