@@ -91,6 +91,14 @@ def hung_server():
     listener.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hash the cast's passwords cheaply: the production hasher spends most of a second
+    on each on purpose, which the tests would pay for every user they make."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached API answers never leak between tests."""

@@ -95,6 +95,8 @@ def _health(port: int) -> int:
         return 0
 
 
+@pytest.mark.services
+@pytest.mark.subprocess
 def test_make_run_starts_everything_and_ctrl_c_leaves_nothing(folder):
     port = _free_port()
     log = folder / "run.log"
@@ -125,6 +127,8 @@ def test_make_run_starts_everything_and_ctrl_c_leaves_nothing(folder):
     assert not (folder / "redis.pid").exists()
 
 
+@pytest.mark.services
+@pytest.mark.subprocess
 def test_make_run_with_a_broker_url_starts_no_embedded_redis(folder):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))

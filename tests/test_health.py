@@ -61,6 +61,7 @@ def test_workers_seen_silent_longer_than_the_limit_is_not_running(settings):
     assert not workers_seen().running
 
 
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_worker_heartbeat_reaches_the_web_process_through_the_shared_cache():
     require_worker_database()

@@ -120,6 +120,7 @@ def test_resend_runs_once_when_several_workers_reconnect_together():
     assert (first["sent"], second["skipped"]) == (1, 1)
 
 
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_worker_sends_unsent_articles_as_soon_as_it_connects():
     """No sweep, no beat: the worker's connect step sends the marked article."""
