@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0006_i11a_story_features"),
+        ("claims", "0004_iq_list_indexes"),
     ]
 
     operations = [
