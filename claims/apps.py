@@ -7,6 +7,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self) -> None:
+        from claims import checks  # noqa: F401 - registers the deploy checks
         from claims.api.authentication import connect_token_invalidation
 
         connect_token_invalidation()

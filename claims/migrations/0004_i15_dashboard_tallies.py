@@ -31,7 +31,7 @@ def count_what_is_there(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0004_iq_list_indexes"),
+        ("claims", "0008_iops_article_send_failed"),
     ]
 
     operations = [
