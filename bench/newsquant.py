@@ -19,7 +19,8 @@ terms:
 - unit: currency codes and measure abbreviations are spelled out ("usd" -> "dollar",
   "percent" -> "percentage", "km" -> "kilometre"), on each side of a rate ("usd per
   barrel" -> "dollar per barrel"); an age ("a 50-year-old", kind "age") is the data
-  set's "year of age"; pence ("gbx", written "164p") are its "point"; the data set keeps
+  set's "year of age"; pence, which the claims conventions write in pounds ("164p" is
+  1.64 gbp), are the data set's 164 "point"; the data set keeps
   the adjectives of the counted noun ("different boss"), so a unit also matches when it
   is the last word of the gold unit;
 - change: a bound or hedge from the qualifier (">", "<", "~"), "up" / "down" from the
@@ -54,7 +55,14 @@ _UNIT_NAMES = {
     "dkk": "danish krone",
     "sgd": "singapore dollar",
     "zar": "south african rand",
-    "gbx": "point",
+    "w": "watt",
+    "kv": "kilovolt",
+    "pound": "pound-mass",
+    "meter": "metre",
+    "kilometer": "kilometre",
+    "centimeter": "centimetre",
+    "millimeter": "millimetre",
+    "liter": "litre",
     "inr": "indian rupee",
     "aud": "australian dollar",
     "cad": "canadian dollar",
@@ -138,7 +146,13 @@ def _gold_value(raw: str) -> float | tuple[float, float]:
     return float(text)
 
 
+def _in_pence(claim: ExtractedClaim) -> bool:
+    return claim.unit == "gbp" and claim.text.rstrip().endswith("p")
+
+
 def _claim_value(claim: ExtractedClaim) -> float | tuple[float, float] | None:
+    if claim.value is not None and _in_pence(claim):
+        return claim.value * 100
     if claim.value is not None:
         return claim.value
     if claim.lower is not None and claim.upper is not None:
@@ -158,6 +172,8 @@ def _same_value(a: object, b: object, vague: bool = False) -> bool:
 
 def _unit_name(claim: ExtractedClaim) -> str:
     unit = (claim.unit or "").lower()
+    if _in_pence(claim):
+        return "point"
     if claim.kind == "age" and unit in ("year", "month", "week", "day"):
         return f"{unit} of age"
     return " per ".join(_UNIT_NAMES.get(part, part) for part in unit.split(" per "))

@@ -158,6 +158,21 @@ MEASURE_UNITS: dict[str, str] = {
     "newton-metres": "newton-metre",
     "kilowatt-hours": "kilowatt-hour",
     "man-hours": "man-hour",
+    "w": "w",
+    "kv": "kv",
+    "mah": "mah",
+    "ppm": "ppm",
+    "ppb": "ppb",
+    "kpa": "kpa",
+    "mpa": "mpa",
+    "gpa": "gpa",
+    "ksi": "ksi",
+    "μm": "μm",
+    "µm": "μm",
+    "sqm": "square m",
+    "deg": "degree",
+    "degf": "degree",
+    "degc": "degree",
 }
 PERCENT_WORDS = frozenset({"percent", "pct", "percentage"})
 # Words after a number that make it a clock time or a calendar reference.
@@ -178,7 +193,11 @@ SPELLED_RUN_WORDS = nums.NUMBER_WORDS | {"and", "a", "an", "of", "point"}
 # Small spelled numbers after these words name a known set ("the two sides").
 SET_DETERMINERS = frozenset({"the", "these", "those"})
 VAGUE_LEADS = frozenset({"several", "few"})
-CURRENCY_CODES = frozenset({"usd", "eur", "gbp", "us$"})
+# ISO codes written before or after a figure ("AUD1.5m", "115 USD"); codes that are also
+# English words ("try", "rub") are left out.
+CURRENCY_CODES = frozenset(
+    {"usd", "eur", "gbp", "us$", *nums.word_set("aud cad nzd hkd sgd inr jpy cny chf myr zar sek nok dkk aed sar")}
+)
 # Words after which "X to Y" is a change and a level, not a range.
 CHANGE_WORDS = word_set(
     "from by rose risen rise rises fell fall falls fallen increased increase increases "

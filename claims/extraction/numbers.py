@@ -137,6 +137,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "rs.": "inr",
     "₿": "btc",
     "元": "cny",
+    **{code: code for code in "aud cad nzd hkd sgd inr jpy cny chf myr zar sek nok dkk aed sar".split()},
 }
 CURRENCY_WORDS: dict[str, str] = {
     "dollar": "usd",

@@ -54,6 +54,9 @@ _PER_THING_WORDS = frozenset({"share", "head", "person", "unit", "ticket", "seat
 _RATE_ABBREVIATIONS = {"h": "hour", "hr": "hour", "s": "second", "min": "minute", "yr": "year"}
 _RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
 _UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
+_AREA_WORDS = {"square": "square", "sq": "square", "cubic": "cubic"}
+# Small coins are counted like things, but "63 cents per share" is a rate all the same.
+_COIN_UNITS = frozenset({"cent", "penny", "pence", "sen", "kopek"})
 _LEVEL_RE = re.compile(r"\b(?:to|at)\s+$", re.IGNORECASE)
 _TO_RE = re.compile(r"\s+to\s+")
 _FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
@@ -341,7 +344,7 @@ def _assemble(
         via_of = True  # the event is the number's own, not the far noun's
     if unit is None and _is_date_anchor(cand, span):
         return None
-    if unit is not None and kind in ("money", "measure"):
+    if unit is not None and (kind in ("money", "measure") or unit in _COIN_UNITS):
         unit = _rate_unit(doc, text, cand, unit, unit_tok)
     # Start the event walk at the noun the number counts, unless the number is itself
     # the noun ("thousands of civilians", where "thousands" is the object).
@@ -454,6 +457,13 @@ def _rate_unit(doc: Doc, text: str, cand: Candidate, unit: str, unit_tok: Token 
     span = doc.char_span(m.start(2), m.end(2))
     per = unit_lemma(span[0]) if span is not None and len(span) == 1 else word
     per = _RATE_ABBREVIATIONS.get(per, per)
+    if per in _AREA_WORDS and (area := _UNIT_WORD_RE.match(text, m.end(2))) is not None:
+        # "$21.25 per square foot", "$80 per sq m": the area unit is two words.
+        area_span = doc.char_span(area.start(1), area.end(1))
+        area_unit = area.group(1).lower()
+        if area_span is not None and len(area_span) == 1:
+            area_unit = unit_lemma(area_span[0])
+        per = f"{_AREA_WORDS[per]} {area_unit}"
     return f"{unit} per {per}"
 
 

@@ -33,10 +33,10 @@ DOWN_NOUNS = word_set(
 # Phrasal verbs whose particle gives the direction: "pushed up prices by 8%".
 _UP_PARTICLE_VERBS = word_set(
     "push drive go shoot move pick edge tick inch creep bump ramp step scale jack put send "
-    "force mark ratchet run"
+    "force mark ratchet run trend"
 )
 _DOWN_PARTICLE_VERBS = word_set(
-    "push drive go come bring move edge tick inch creep scale mark ratchet wind slow cut"
+    "push drive go come bring move edge tick inch creep scale mark ratchet wind slow cut trend"
 )
 # A loss of people or things is a count of what was lost ("lost 210 soldiers"), and a
 # loss of money a level ("a $90m loss"); only a loss of a share or a measure is a fall.

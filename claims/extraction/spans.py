@@ -65,6 +65,17 @@ _LEX_RE = re.compile(
 _PHONE_RE = re.compile(r"(?<![\w.])\+?\(?\d{2,4}\)?(?:[ .-]\(?\d{2,4}\)?){2,}(?![\w])")
 
 
+# Time units glued to a figure: "40min", "24hr".
+_GLUED_TIME_UNITS = {"min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour"}
+# What follows "sq" glued to a figure: "3923sq m", "900sq ft".
+_AREA_AFTER_SQ = frozenset({"m", "ft", "km", "mi", "metres", "meters", "feet", "miles"})
+
+# Words that open a sentence before a comma and are not a person: "Overall, 45, ..."
+_SENTENCE_OPENERS = frozenset(
+    "meanwhile however overall also yet still so then now today yesterday thus instead "
+    "besides nevertheless finally first second third last next here there".split()
+)
+
 # Words joined to a figure by a hyphen that are part of the amount: "minus-40", "sub-5".
 _SIGN_WORDS = frozenset({"minus", "sub"})
 
@@ -220,6 +231,8 @@ class SentenceScanner:
         core = _Core(i, i + 1, value)
         suffix = tok.suffix
         if suffix:
+            if tok.text.endswith("G") and suffix == "g":
+                return None  # "4G", "5G": a network generation, not grams
             if suffix == "m" and self._length_follows(i + 1):
                 core.unit, core.kind = "m", "measure"  # "12m (39ft)", "a 12m high wave"
             elif suffix in nums.SCALE_ABBREVIATIONS:
@@ -240,6 +253,12 @@ class SentenceScanner:
             elif suffix in ("c", "f") and value < 200:
                 # "1.5C of warming": degrees
                 core.unit, core.kind = "degree", "measure"
+            elif suffix in _GLUED_TIME_UNITS:
+                core.unit, core.kind = _GLUED_TIME_UNITS[suffix], "duration"  # "40min"
+            elif suffix == "sq" and self._low(i + 1) in _AREA_AFTER_SQ:
+                # "3923sq m": the area unit starts glued to the figure.
+                core.unit, core.kind = f"square {self._low(i + 1)}", "measure"
+                core.j = i + 2
             elif suffix in ("pc",):
                 core.unit, core.kind = "percent", "percent"
             elif suffix in CURRENCY_CODES or suffix in SCALED_CODES or suffix == "元":
@@ -614,7 +633,11 @@ class SentenceScanner:
             tok is not None
             and tok.kind == "word"
             and tok.text[:1].isupper()
-            and self.is_proper_noun(tok.start)
+            and (
+                self.is_proper_noun(tok.start)
+                # A lone surname opening the sentence is often tagged as a common noun.
+                or (k == 0 and tok.lower not in _SENTENCE_OPENERS)
+            )
             and (k < 1 or self.toks[k - 1].kind == "word")
         )
 
@@ -811,6 +834,8 @@ class SentenceScanner:
                 core_end = second.j
                 first_i = start_i - 1 if between else start_i
                 cand = self._build(first_i, core_end, core, q.RANGE, None, low, high, currency)
+                if cand.unit is None and second.unit is not None:
+                    cand.kind, cand.unit = second.kind, second.unit  # "5-10W", "25-40min"
                 cand.core_start = self.toks[start_i].start
                 cand.core_end = self.toks[core_end - 1].end
                 unit_core = second
