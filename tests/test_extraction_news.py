@@ -478,6 +478,8 @@ TRENDS = [
         id="the-guard-gave-up-goals",
     ),
     pytest.param("The flood cut off 12 hamlets.", "12", None, id="the-flood-cut-off-hamlets"),
+    pytest.param("The Dow is trending down 0.4% today.", "0.4%", "down", id="trending-down"),
+    pytest.param("Gold was trending up 1.1% by noon.", "1.1%", "up", id="trending-up"),
 ]
 
 
@@ -585,6 +587,23 @@ UNITS = [
         "percentage point",
         id="rates-rose-by-percentage-points",
     ),
+    pytest.param(
+        "Office space costs $45 per square foot.",
+        "$45",
+        "usd per square foot",
+        id="per-square-foot",
+    ),
+    pytest.param(
+        "Warehouses let at £90 per sq m last year.", "£90", "gbp per square m", id="per-sq-m"
+    ),
+    pytest.param(
+        "The bank lost 12 cents per share in the quarter.",
+        "12",
+        "cent per share",
+        id="cents-per-share",
+    ),
+    pytest.param("Her phone has a 5000 mAh battery.", "5000", "mah", id="milliamp-hours"),
+    pytest.param("Readings hit 40 ppb near the plant.", "40", "ppb", id="parts-per-billion"),
 ]
 
 
@@ -751,6 +770,42 @@ NUMBERS = [
         id="the-lake-froze-at-minus",
     ),
     pytest.param("The bag weighed ~12kg.", "~12kg", {"value": 12.0}, id="the-bag-weighed-kg"),
+    pytest.param(
+        "The estate sold for AUD2.4m in May.",
+        "AUD2.4m",
+        {"value": 2.4e6, "unit": "aud"},
+        id="iso-code-glued-before",
+    ),
+    pytest.param(
+        "Ministers set aside INR5 billion for schools.",
+        "INR5 billion",
+        {"value": 5e9, "unit": "inr"},
+        id="iso-code-glued-before-a-scale-word",
+    ),
+    pytest.param(
+        "The lab used a 3-6W laser.",
+        "3-6W",
+        {"lower": 3.0, "upper": 6.0, "unit": "w"},
+        id="range-with-glued-unit-on-the-second-end",
+    ),
+    pytest.param(
+        "The cake bakes for 35 – 50min.",
+        "35 – 50min",
+        {"lower": 35.0, "upper": 50.0, "unit": "minute"},
+        id="range-with-glued-minutes",
+    ),
+    pytest.param(
+        "The 1200sq m warehouse was let.",
+        "1200sq m",
+        {"value": 1200.0, "unit": "square m"},
+        id="square-metres-glued",
+    ),
+    pytest.param(
+        "Hartley, 71, retired in May.",
+        "71",
+        {"value": 71.0, "unit": "year", "kind": "age"},
+        id="surname-opening-the-sentence-then-age",
+    ),
 ]
 
 
@@ -778,6 +833,7 @@ def test_counts_after_place_names_in_a_list_are_claims():
         pytest.param("Banks led the S P 500 higher.", id="single-capital-letter"),
         pytest.param("The iPhone 14 went on sale.", id="lower-camel-case-product"),
         pytest.param("Fans in Row 18 booed.", id="row-number"),
+        pytest.param("Carriers rolled out 5G in the city.", id="network-generation"),
     ],
 )
 def test_names_with_numbers_are_not_claims(text):
