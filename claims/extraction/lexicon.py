@@ -195,9 +195,7 @@ SET_DETERMINERS = frozenset({"the", "these", "those"})
 VAGUE_LEADS = frozenset({"several", "few"})
 # ISO codes written before or after a figure ("AUD1.5m", "115 USD"); codes that are also
 # English words ("try", "rub") are left out.
-CURRENCY_CODES = frozenset(
-    {"usd", "eur", "gbp", "us$", *nums.word_set("aud cad nzd hkd sgd inr jpy cny chf myr zar sek nok dkk aed sar")}
-)
+CURRENCY_CODES = frozenset({"usd", "eur", "gbp", "us$", *nums.ISO_CODES})
 # Words after which "X to Y" is a change and a level, not a range.
 CHANGE_WORDS = word_set(
     "from by rose risen rise rises fell fall falls fallen increased increase increases "

@@ -71,9 +71,9 @@ _GLUED_TIME_UNITS = {"min": "minute", "mins": "minute", "hr": "hour", "hrs": "ho
 _AREA_AFTER_SQ = frozenset({"m", "ft", "km", "mi", "metres", "meters", "feet", "miles"})
 
 # Words that open a sentence before a comma and are not a person: "Overall, 45, ..."
-_SENTENCE_OPENERS = frozenset(
+_SENTENCE_OPENERS = nums.word_set(
     "meanwhile however overall also yet still so then now today yesterday thus instead "
-    "besides nevertheless finally first second third last next here there".split()
+    "besides nevertheless finally first second third last next here there"
 )
 
 # Words joined to a figure by a hyphen that are part of the amount: "minus-40", "sub-5".
