@@ -26,7 +26,9 @@ terms:
 - change: a bound or hedge from the qualifier (">", "<", "~"), "up" / "down" from the
   trend, otherwise "=". The data set writes a figure with both a hedge and a direction
   either way ("up about 19 per cent" is "~", "rose about 1.5%" is "up"), so such a claim
-  matches both.
+  matches both. The data set gives a direction only to a verb of change; a change named
+  by a noun ("a 75 percent increase", "a 19% drop"), a change by the claims conventions,
+  is "=" there, so such a claim also matches "=".
 
 Gold and predicted quantities are paired one to one on equal values (a prediction
 whose unit also matches is preferred). Precision is over the claims found, recall
@@ -43,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claims.extraction import ExtractedClaim, extract_claims_batch
+from claims.extraction.roles import DOWN_NOUNS, UP_NOUNS
 
 _UNIT_NAMES = {
     "usd": "dollar",
@@ -195,6 +198,8 @@ def _change_of(claim: ExtractedClaim) -> set[str]:
         if claim.qualifier not in ("approximate", "lower_bound", "upper_bound"):
             changes.clear()
         changes.add(claim.trend)
+        if claim.event in UP_NOUNS | DOWN_NOUNS:
+            changes.add("=")
     return changes
 
 
@@ -253,7 +258,8 @@ def score(items: list[dict], found: list[list[ExtractedClaim]], failures: bool) 
             if gold["change"] in _change_of(best):
                 tally.value_change += 1
             elif failures:
-                print(f"CHANGE {sorted(_change_of(best))} vs {gold['change']!r}: {item['text']}")
+                changes = sorted(_change_of(best))
+                print(f"CHANGE {best.text!r} {changes} vs {gold['change']!r}: {item['text']}")
         if failures:
             for claim in unused:
                 print(f"EXTRA {claim.text!r}: {item['text']}")

@@ -480,6 +480,24 @@ TRENDS = [
     pytest.param("The flood cut off 12 hamlets.", "12", None, id="the-flood-cut-off-hamlets"),
     pytest.param("The Dow is trending down 0.4% today.", "0.4%", "down", id="trending-down"),
     pytest.param("Gold was trending up 1.1% by noon.", "1.1%", "up", id="trending-up"),
+    pytest.param(
+        "The Dax lost 210 points, or 1.4%, on Monday.", "1.4%", "down", id="restated-as-a-share"
+    ),
+    pytest.param(
+        "Futures were up 12.5 points, or 0.3%, at noon.", "0.3%", "up", id="restated-after-up"
+    ),
+    pytest.param(
+        "Barclays fell 2.2%, Lloyds by 1.8% and HSBC was flat.",
+        "1.8%",
+        "down",
+        id="gapped-verb-before-by",
+    ),
+    pytest.param(
+        "Lakes warmed by 2 to 3 degrees over the decade.",
+        "2 to 3",
+        "up",
+        id="range-after-by",
+    ),
 ]
 
 
@@ -805,6 +823,24 @@ NUMBERS = [
         "71",
         {"value": 71.0, "unit": "year", "kind": "age"},
         id="surname-opening-the-sentence-then-age",
+    ),
+    pytest.param(
+        "The drone can fly more than 40 kilometres (25 miles).",
+        "25",
+        {"qualifier": "lower_bound", "lower": 25.0, "upper": None},
+        id="conversion-keeps-the-bound",
+    ),
+    pytest.param(
+        "The motor gives just under 150 hp (112 kW / 152 PS).",
+        "152",
+        {"qualifier": "upper_bound", "upper": 152.0},
+        id="second-conversion-keeps-the-bound",
+    ),
+    pytest.param(
+        "The toll rose by 14 to 90 people.",
+        "14",
+        {"value": 14.0, "trend": "up"},
+        id="by-then-far-level-stays-two-claims",
     ),
 ]
 

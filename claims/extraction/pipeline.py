@@ -64,6 +64,17 @@ _MORE_RE = re.compile(r"\s+(?:more|others)\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
 _WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")
 _WORDS_AFTER_RE = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
+# Between a figure and its restatement: "190 points, or 0.6%", "$2bn, or about 4%".
+_RESTATED_RE = re.compile(
+    r"\s*(?:[A-Za-z]+(?: points?)?)?\s*,?\s*or\s+(?:about\s+|around\s+|nearly\s+|almost\s+)?",
+    re.IGNORECASE,
+)
+# A gapped verb of change: "were down 2.3%, Burlington by 2.6%".
+_GAPPED_BY_RE = re.compile(r"(?:,|\band\b)[^,;.()]{0,40}\bby\s+$")
+# A conversion in parentheses: "100 km (60 miles)", "296 hp (224 kW / 300 PS)".
+_CONVERSION_RE = re.compile(r"\s*[^\W\d][\w.-]*(?:\s+[^\W\d][\w.-]*)?\s*\(\s*")
+_CONVERSION_CHAIN_RE = re.compile(r"\s*[^\W\d][\w.-]*\s*/\s*")
+_CARRIED_QUALIFIERS = frozenset({q.LOWER_BOUND, q.UPPER_BOUND, q.APPROXIMATE})
 _ADDED_WORDS = frozenset({"extra", "additional", "further"})
 _HIGHER_WORDS = frozenset(
     {"higher", "more", "greater", "bigger", "larger", "up", "stronger", "dearer", "above"}
@@ -265,8 +276,38 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
                 found.append(claim)
-        out.extend(_share_from_to_units(_share_elided_units(found, text, base), text, base))
+        found = _share_from_to_units(_share_elided_units(found, text, base), text, base)
+        out.extend(_share_restated_readings(found, text, base))
     return out
+
+
+def _share_restated_readings(
+    claims: list[ExtractedClaim], text: str, base: int
+) -> list[ExtractedClaim]:
+    """Give a figure that restates the one before it that figure's reading.
+
+    "fell 190 points, or 0.6%" and "Tesco rose 3.4%, Sainsbury by 1.2%" carry the change
+    to the second figure; "more than 100 km (60 miles)" carries the bound to the
+    conversion in parentheses.
+    """
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        between = text[prev.end - base : cur.start - base]
+        if _CONVERSION_RE.fullmatch(between) or _CONVERSION_CHAIN_RE.fullmatch(between):
+            if cur.qualifier == q.EXACT and prev.qualifier in _CARRIED_QUALIFIERS:
+                value, lower, upper = q.bounds(prev.qualifier, cur.value)
+                cur = dataclasses.replace(
+                    cur, qualifier=prev.qualifier, value=value, lower=lower, upper=upper
+                )
+        elif not (
+            _RESTATED_RE.fullmatch(between)
+            or (_GAPPED_BY_RE.search(between) and cur.kind == prev.kind)
+        ):
+            continue
+        if cur.trend is None and prev.trend is not None:
+            cur = dataclasses.replace(cur, trend=prev.trend, event=prev.event)
+        claims[k] = cur
+    return claims
 
 
 def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> list[ExtractedClaim]:

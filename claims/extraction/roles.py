@@ -17,11 +17,11 @@ CAUSATIVE_VERBS = word_set(
 UP_VERBS = word_set(
     "rise increase grow climb jump surge soar gain raise boost hike expand swell "
     "double triple quadruple rocket spike mount add advance rally rebound create "
-    "improve widen accelerate"
+    "improve widen accelerate warm"
 )
 DOWN_VERBS = word_set(
     "fall drop decline decrease cut reduce slash shrink plunge slump tumble sink dip "
-    "lower shed ease plummet slide contract trim halve lose retreat slip weaken axe scrap"
+    "lower shed ease plummet slide contract trim halve lose retreat slip weaken axe scrap cool"
 )
 UP_NOUNS = word_set(
     "increase rise growth gain jump surge hike spike boost improvement rally rebound "

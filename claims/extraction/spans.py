@@ -786,9 +786,19 @@ class SentenceScanner:
         if sep is not None and core.vague is None:
             word = sep.lower
             k = j + 1
+            # "dropped by 1 to 1.5 degrees": a bare figure after "by" may open a range,
+            # where "rose by 5% to 105" is a change then a level (checked on the far end).
+            by_range = (
+                word == "to"
+                and j == core.j
+                and core.unit is None
+                and not core.has_scale
+                and self._low(start_i - 1) == "by"
+            )
             is_sep = (
                 sep.text in ("-", "–", "—")
                 or (word == "to" and not self._change_before(start_i))
+                or by_range
                 or (word == "and" and between)
                 or (word == "or" and core.spelled)
             )
@@ -804,6 +814,8 @@ class SentenceScanner:
                         if cand2
                         else []
                     )
+                    if by_range and cand2 is not None and not _close_range_end(self, core, cand2):
+                        cand2 = None
                     if (
                         cand2 is not None
                         and cand2.vague is None
@@ -1151,6 +1163,13 @@ class SentenceScanner:
             elif nxt.lower in MEASURE_UNITS and len(nxt.lower) > 1:
                 cand.kind, cand.unit = "measure", MEASURE_UNITS[nxt.lower]
         return cand
+
+
+def _close_range_end(scanner: SentenceScanner, first: _Core, second: _Core) -> bool:
+    """ "by 1 to 1.5 degrees": the far end is near the first and carries the unit."""
+    if not 0 < first.value < second.value <= 3 * first.value:
+        return False
+    return second.unit is not None or scanner._unit_follows(second.j)
 
 
 def cand_end_index(scanner: SentenceScanner, cand: Candidate) -> int:
