@@ -61,6 +61,7 @@ _UNIT_NAMES = {
     "w": "watt",
     "kv": "kilovolt",
     "pound": "pound-mass",
+    "pound-foot": "foot pound-force",
     "meter": "metre",
     "kilometer": "kilometre",
     "centimeter": "centimetre",

@@ -842,6 +842,39 @@ NUMBERS = [
         {"value": 14.0, "trend": "up"},
         id="by-then-far-level-stays-two-claims",
     ),
+    pytest.param(
+        "Fines run from $20,000 to $2 million a case.",
+        "$20,000 to $2 million",
+        {"lower": 20000.0, "upper": 2e6, "qualifier": "range"},
+        id="from-to-without-a-change-is-a-range",
+    ),
+    pytest.param(
+        "Flats cost from £300,000 to £1.2m in the block.",
+        "£300,000 to £1.2m",
+        {"lower": 300000.0, "upper": 1.2e6},
+        id="cost-from-to-is-a-range",
+    ),
+    pytest.param(
+        "The club raised the number of members from 800 to 1,200.",
+        "800",
+        {"value": 800.0},
+        id="change-verb-far-before-from-keeps-two-levels",
+    ),
+    pytest.param(
+        "Rolls closed down 14 p at 310 p.",
+        "310 p",
+        {"value": 3.1, "unit": "gbp"},
+        id="pence-set-apart",
+    ),
+    pytest.param(
+        "The truck makes 420 lb-ft of torque.",
+        "420",
+        {"unit": "pound-foot"},
+        id="pound-feet-abbreviated",
+    ),
+    pytest.param(
+        "The old cars topped out at 75 m.p.h.", "75", {"unit": "mph"}, id="mph-with-full-stops"
+    ),
 ]
 
 

@@ -154,6 +154,8 @@ MEASURE_UNITS: dict[str, str] = {
     "megawatt": "megawatt",
     "megawatts": "megawatt",
     "pound-feet": "pound-foot",
+    "lb-ft": "pound-foot",
+    "m.p.h": "mph",
     "pound-foot": "pound-foot",
     "newton-metres": "newton-metre",
     "kilowatt-hours": "kilowatt-hour",
@@ -202,6 +204,15 @@ CHANGE_WORDS = word_set(
     "decreased decrease decreases grew grow grown dropped drop drops jumped jump climbed "
     "declined decline cut cuts reduced reduce raised raise lowered lower slashed slash "
     "doubled tripled surged soared plunged plummeted"
+)
+# More forms of change before "from": "dropping from 208 pounds to 193".
+FROM_CHANGE_WORDS = word_set(
+    "rising falling growing increasing decreasing dropping climbing declining cutting "
+    "raising lowering jumping surging soaring plunging going went gone goes moving moved "
+    "move narrowed narrowing widened widening slipped slid edged eased revised upgraded "
+    "downgraded changed switched shifted expanded shrank shrunk boosted lifted trimmed "
+    "increase decrease rise fall drop jump change shift improvement upgrade downgrade "
+    "tumbled tumbling dipped dipping hiked hiking"
 )
 QUALIFIER_WORDS = frozenset(w for phrase, _ in q.PREFIX_PHRASES for w in phrase)
 # Words after "12m" that make it metres, not millions: "12m high", "12m (39ft)".

@@ -22,6 +22,7 @@ from .lexicon import (
     CHANGE_WORDS,
     CURRENCY_CODES,
     FRACTION_WORDS,
+    FROM_CHANGE_WORDS,
     IDENTIFIER_NOUNS,
     IDENTIFIER_WORDS,
     LENGTH_CONTEXT,
@@ -888,8 +889,17 @@ class SentenceScanner:
         k = i - 1
         while k >= 0 and self._low(k) in QUALIFIER_WORDS:
             k -= 1
-        if self._low(k) == "from" and self._low(k - 1).startswith(("rang", "var")):
-            return False  # "ranging from 20 to 25": one range
+        if self._low(k) == "from":
+            # "rose from 40 to 55" is a change; "fines from $250,000 to $1m", "ranging
+            # from 20 to 25" one range: "from" alone does not make a change.
+            before: list[str] = []
+            for b in range(k - 1, max(-1, k - 9), -1):
+                if self._low(b) in (",", ";", ":", "(", ")"):
+                    break
+                before.append(self._low(b))
+            return any(w in CHANGE_WORDS or w in FROM_CHANGE_WORDS for w in before) and not (
+                self._low(k - 1).startswith(("rang", "var"))
+            )
         return self._low(k) in CHANGE_WORDS
 
     def _unit_phrase(self, j: int) -> int:
@@ -1069,6 +1079,16 @@ class SentenceScanner:
                         )
                     cand.end, cand.kind, cand.unit = nxt.end, "money", code
                     return cand
+        # Pence set apart: "down 68 p at 1112 p" ("5 p.m." is a clock time).
+        if (
+            nxt.text == "p"
+            and cand.kind == "count"
+            and cand.value is not None
+            and not (self._low(j + 1) == "." and self._low(j + 2) == "m")
+        ):
+            cand.value, cand.lower, cand.upper = q.bounds(cand.qualifier, cand.value / 100)
+            cand.end, cand.kind, cand.unit = nxt.end, "money", "gbp"
+            return cand
         # Currency words: "5 mln dlrs", "3 million euros"
         if (
             nxt.kind == "word"
