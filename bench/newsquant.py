@@ -15,7 +15,8 @@ terms:
   ten ("dozens" 12-120), the claims conventions by their own table (24-99).
 - A change "from a to b" is one gold range "a-b" in the data set but two claims (old
   level, new level) in the claims conventions; a gold range no single claim matches is
-  matched by such a pair, which then counts as one claim found.
+  matched by such a pair, which then counts as one claim found; its change is the
+  direction from the old level to the new one, which the data set gives the range.
 - unit: currency codes and measure abbreviations are spelled out ("usd" -> "dollar",
   "percent" -> "percentage", "km" -> "kilometre"), on each side of a rate ("usd per
   barrel" -> "dollar per barrel"); an age ("a 50-year-old", kind "age") is the data
@@ -243,6 +244,7 @@ def score(items: list[dict], found: list[list[ExtractedClaim]], failures: bool) 
                 unused.remove(pair[1])
                 tally.found -= 1
                 candidates = [pair[0]]
+                pair_change = "down" if pair[1].value < pair[0].value else "up"
             if not candidates:
                 if failures:
                     print(f"MISSED {gold['value']} {gold['normalized_unit']!r}: {item['text']}")
@@ -256,7 +258,7 @@ def score(items: list[dict], found: list[list[ExtractedClaim]], failures: bool) 
                 tally.value_unit += 1
             elif failures:
                 print(f"UNIT {best.unit!r} vs {gold['normalized_unit']!r}: {item['text']}")
-            if gold["change"] in _change_of(best):
+            if gold["change"] in _change_of(best) or (pair and gold["change"] == pair_change):
                 tally.value_change += 1
             elif failures:
                 changes = sorted(_change_of(best))

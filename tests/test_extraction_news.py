@@ -875,6 +875,36 @@ NUMBERS = [
     pytest.param(
         "The old cars topped out at 75 m.p.h.", "75", {"unit": "mph"}, id="mph-with-full-stops"
     ),
+    pytest.param(
+        "A proton weighs about 1.67×10−27 kilograms.",
+        "about 1.67×10−27",
+        {"value": 1.67e-27, "unit": "kilogram"},
+        id="scientific-with-a-minus-sign",
+    ),
+    pytest.param(
+        "The current account swung to $-12.4bn in May.",
+        "$-12.4bn",
+        {"value": -12.4e9, "unit": "usd"},
+        id="sign-after-the-currency",
+    ),
+    pytest.param(
+        "Panels with strength lower than 6.5 ksi failed.",
+        "lower than 6.5",
+        {"qualifier": "upper_bound", "upper": 6.5},
+        id="lower-than-is-a-bound",
+    ),
+    pytest.param(
+        "Rates higher than 7% hurt buyers.",
+        "higher than 7%",
+        {"qualifier": "lower_bound", "lower": 7.0},
+        id="higher-than-is-a-bound",
+    ),
+    pytest.param(
+        "Clients with more than 9 million kroner (US $1.3 million) pay the fee.",
+        "$1.3 million",
+        {"qualifier": "lower_bound", "lower": 1.3e6},
+        id="conversion-with-a-currency-prefix-keeps-the-bound",
+    ),
 ]
 
 
@@ -903,6 +933,10 @@ def test_counts_after_place_names_in_a_list_are_claims():
         pytest.param("The iPhone 14 went on sale.", id="lower-camel-case-product"),
         pytest.param("Fans in Row 18 booed.", id="row-number"),
         pytest.param("Carriers rolled out 5G in the city.", id="network-generation"),
+        pytest.param("the sp 500 slipped in late trade.", id="lower-case-index"),
+        pytest.param("Nasdaq 100 futures were flat.", id="index-before-a-plural-noun"),
+        pytest.param("Between 1550 and 1850 the glaciers advanced.", id="span-of-early-years"),
+        pytest.param("Between 2012 and 2015 rents climbed.", id="span-of-years-before-a-noun"),
     ],
 )
 def test_names_with_numbers_are_not_claims(text):

@@ -72,7 +72,7 @@ _RESTATED_RE = re.compile(
 # A gapped verb of change: "were down 2.3%, Burlington by 2.6%".
 _GAPPED_BY_RE = re.compile(r"(?:,|\band\b)[^,;.()]{0,40}\bby\s+$")
 # A conversion in parentheses: "100 km (60 miles)", "296 hp (224 kW / 300 PS)".
-_CONVERSION_RE = re.compile(r"\s*[^\W\d][\w.-]*(?:\s+[^\W\d][\w.-]*)?\s*\(\s*")
+_CONVERSION_RE = re.compile(r"\s*[^\W\d][\w.-]*(?:\s+[^\W\d][\w.-]*)?\s*\(\s*(?:[A-Z]{1,3}\s*)?")
 _CONVERSION_CHAIN_RE = re.compile(r"\s*[^\W\d][\w.-]*\s*/\s*")
 _CARRIED_QUALIFIERS = frozenset({q.LOWER_BOUND, q.UPPER_BOUND, q.APPROXIMATE})
 _ADDED_WORDS = frozenset({"extra", "additional", "further"})

@@ -66,6 +66,8 @@ _LEX_RE = re.compile(
 _PHONE_RE = re.compile(r"(?<![\w.])\+?\(?\d{2,4}\)?(?:[ .-]\(?\d{2,4}\)?){2,}(?![\w])")
 
 
+# Stock indices named with a number, in any case: "sp 500", "Nasdaq 100 e-minis".
+_INDEX_NAMES = nums.word_set("ftse stoxx nikkei dax cac asx russell nasdaq sensex sp kospi tsx")
 # Time units glued to a figure: "40min", "24hr".
 _GLUED_TIME_UNITS = {"min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour"}
 # What follows "sq" glued to a figure: "3923sq m", "900sq ft".
@@ -297,25 +299,33 @@ class SentenceScanner:
         return core
 
     def _scientific(self, core: _Core) -> None:
-        """ "6.02×10^23", "6.02 x 10^23": a figure in scientific notation."""
-        times, ten, caret, power = (self._tok(core.j + k) for k in range(4))
+        """ "6.02×10^23", "6.02 x 10^23", "1.99×10−30": a figure in scientific notation."""
+        times, ten = self._tok(core.j), self._tok(core.j + 1)
+        if times is None or times.text not in ("×", "x", "*") or ten is None or ten.text != "10":
+            return
+        k = core.j + 2
+        caret = self._tok(k)
+        if caret is not None and caret.text == "^" and caret.glued:
+            k += 1
+        sign = 1.0
+        mark = self._tok(k)
+        if mark is not None and mark.text in ("−", "-", "+") and mark.glued:
+            sign = -1.0 if mark.text != "+" else 1.0
+            k += 1
+        power = self._tok(k)
         if (
-            times is not None
-            and times.text in ("×", "x", "*")
-            and ten is not None
-            and ten.text == "10"
-            and caret is not None
-            and caret.text == "^"
-            and power is not None
-            and power.kind == "num"
-            and caret.glued
-            and power.glued
+            k == core.j + 2  # "x 10" with neither a caret nor a sign is a product
+            or power is None
+            or power.kind != "num"
+            or not power.glued
+            or power.suffix
         ):
-            exponent = _numeric_value(power)
-            if exponent is not None and exponent.is_integer() and abs(exponent) <= 300:
-                core.value *= 10.0**exponent
-                core.has_scale = True
-                core.j += 4
+            return
+        exponent = _numeric_value(power)
+        if exponent is not None and exponent.is_integer() and abs(exponent) <= 300:
+            core.value *= 10.0 ** (sign * exponent)
+            core.has_scale = True
+            core.j = k + 1
 
     def _length_follows(self, j: int) -> bool:
         nxt = self._tok(j)
@@ -512,6 +522,8 @@ class SentenceScanner:
             if prev is not None and prev.kind == "word":
                 if prev.lower in IDENTIFIER_WORDS:
                     return True
+                if prev.lower in _INDEX_NAMES and not core.has_scale and core.unit is None:
+                    return True  # "the sp 500", "Nasdaq 100 futures": a stock index
                 if (
                     len(prev.text) == 1
                     and prev.text.isupper()
@@ -574,6 +586,15 @@ class SentenceScanner:
         if nxt is not None and nxt.lower == "o" and self._low(core.j + 2) == "clock":
             return True
         # Years: "in 2011", "2011-2013"; a year-like figure counting things stays.
+        if (
+            prev is not None
+            and prev.lower in ("and", "to", "until", "through")
+            and (pp := self._tok(core.i - 2)) is not None
+            and re.fullmatch(r"(?:1[89]|20)\d\d", pp.text)
+            and self._low(core.i - 3) in ("between", "from")
+            and re.fullmatch(r"(?:1[89]|20)\d\d", first.text)
+        ):
+            return True  # "between 2011 and 2013 prices rose": the second year of a span
         if (
             first.kind == "num"
             and not first.suffix
@@ -745,7 +766,19 @@ class SentenceScanner:
             tok = self.toks[i]
         if tok.kind == "cur" or (tok.lower in CURRENCY_CODES and self._tok(i + 1)):
             nxt = self._tok(i + 1)
-            if nxt is not None and nxt.kind == "num":
+            if (
+                nxt is not None
+                and nxt.text in ("-", "\u2212")
+                and nxt.glued
+                and (n2 := self._tok(i + 2)) is not None
+                and n2.kind == "num"
+                and n2.glued
+            ):
+                # "$-50.8bn": a negative amount with the sign after the currency.
+                negative = True
+                currency = nums.currency_code(tok.lower)
+                i += 2
+            elif nxt is not None and nxt.kind == "num":
                 currency = nums.currency_code(tok.lower)
                 i += 1
             elif tok.kind == "cur":
@@ -841,6 +874,13 @@ class SentenceScanner:
                 and self._is_year_pair(core, second)
             ):
                 return None, second.j
+            if (
+                currency is None
+                and self._four_digit_year(core)
+                and self._four_digit_year(second)
+                and not self._unit_follows(second.j)
+            ):
+                return None, second.j  # "between 1600 and 1900", "from 2011 to 2013"
             if sep is not None and sep.text in ("-", "–") and sep.glued and high <= low:
                 return None, second.j  # "212-11", "737-800": a reference, not a range
             if high > low:
@@ -916,6 +956,15 @@ class SentenceScanner:
                 return 3
             return 1
         return 0
+
+    def _four_digit_year(self, core: _Core) -> bool:
+        tok = self.toks[core.i]
+        return (
+            core.j == core.i + 1
+            and not tok.suffix
+            and re.fullmatch(r"\d{4}", tok.text) is not None
+            and 1000 <= core.value <= 2100
+        )
 
     def _is_year_pair(self, a: _Core, b: _Core) -> bool:
         """ "2011-2013" or "2011-13": a span of years, not a range of amounts."""
