@@ -194,6 +194,21 @@ class StoryKey(models.Model):
         return f"{self.key} @ {self.day}"
 
 
+class KeyFrequency(models.Model):
+    """In how many articles a story key occurs: rare names say more than "Syria".
+
+    The row with the empty key counts all articles with features. Kept up to date as
+    features are stored, so that story assignment reads a handful of rows by key
+    instead of counting over all articles.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    articles = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.articles}"
+
+
 class Quantity(models.Model):
     """The figures of one story that measure the same thing: same measure, population,
     period and place (the cross-referencing contract)."""
@@ -232,6 +247,11 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def with_reviewed_claims(self) -> ArticleQuerySet:
+        """Articles at least one of whose claims has a verdict: what consumers may see."""
+        reviewed = Claim.objects.filter(article=models.OuterRef("pk")).reviewed()
+        return self.filter(models.Exists(reviewed))
+
     def stale(self, *, older_than) -> ArticleQuerySet:
         """Articles waiting or mid-extraction since before ``older_than``: lost tasks."""
         return self.filter(
@@ -255,6 +275,7 @@ class Article(TimestampedModel):
         UPLOAD = "upload", "Uploaded file"
         FEED = "feed", "Feed"
         API = "api", "API"
+        IMPORT = "import", "Bulk import"
 
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
@@ -301,6 +322,9 @@ class Article(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="placed_articles",
     )
+    # What the article is about (places, names, event words, lead), read from the
+    # extraction's parse, so that stories can be regrouped without parsing again.
+    story_features = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -434,37 +458,35 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(bound_low=bound("lower", Least), bound_high=bound("upper", Greatest))
 
     def with_conflict(self) -> ClaimQuerySet:
-        """Annotate ``conflict_id``: one figure elsewhere for the same event and counted
-        thing whose bounds cannot overlap with this one's, or None.
+        """Annotate ``conflict_id``: a figure of the same quantity (same story, measure,
+        population, period and place) that this one conflicts with, or None.
 
-        Bounds are ``with_bounds()`` (NULL is open-ended), so that the search runs in
-        the database on the (event, unit) index.
+        Which figures conflict is decided when the story is refreshed
+        (``Claim.in_conflict``); this only picks, in SQL, one figure of the quantity
+        whose bounds (``with_bounds()``, NULL open-ended) cannot overlap with this one's.
         """
         others = (
-            Claim.objects.filter(
-                event=models.OuterRef("event"),
-                unit=models.OuterRef("unit"),
-                kind=models.OuterRef("kind"),
-            )
+            Claim.objects.filter(quantity_id=models.OuterRef("quantity_id"), in_conflict=True)
             .exclude(pk=models.OuterRef("pk"))
             .with_bounds()
             .filter(
                 Q(bound_low__gt=models.OuterRef("bound_high"))
                 | Q(bound_high__lt=models.OuterRef("bound_low"))
             )
-            .order_by()
+            .order_by("pk")
             .values("pk")[:1]
         )
-        return self.exclude(unit="").with_bounds().annotate(conflict_id=models.Subquery(others))
+        return self.with_bounds().annotate(conflict_id=models.Subquery(others))
 
     def conflicts_awaiting_review(self, *, limit: int = 10) -> ClaimQuerySet:
-        """Unreviewed figures that another figure contradicts, most check-worthy first."""
+        """Unreviewed figures that another figure of their quantity contradicts, most
+        check-worthy first (on the conflict index)."""
         return (
             self.unreviewed()
+            .filter(in_conflict=True)
             .with_conflict()
-            .filter(conflict_id__isnull=False)
             .with_article()
-            .defer("article__body")
+            .defer("article__body", "article__story_features")
             .order_by("-checkworthiness", "-id")[:limit]
         )
 
@@ -667,11 +689,16 @@ class Claim(TimestampedModel):
 
 
 class Review(models.Model):
-    """One verdict change. Append-only: the history of a claim is never rewritten."""
+    """One verdict change. Append-only: the history of a claim is never rewritten.
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    Nor is it deleted with what it is about: a claim (and so its article) with history
+    cannot be deleted, and neither can an account that reviewed (deactivate it). On
+    PostgreSQL a trigger refuses any UPDATE or DELETE of these rows as well.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reviews"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="reviews"
     )
     from_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
     to_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
@@ -689,6 +716,15 @@ class Review(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Reviews are append-only history and cannot be changed.")
         super().save(*args, **kwargs)
+
+
+# Evidence is where someone else can check the figure: a link or a named source. A
+# quoted figure says what the evidence reads, not where; on its own nobody could
+# check it again, so it is a detail of a link or a source, never evidence by itself.
+EVIDENCE_NEEDS_ORIGIN = (
+    "Evidence needs a link or a source: say where the figure can be checked. "
+    "A quoted figure on its own is not enough."
+)
 
 
 class Evidence(models.Model):
@@ -714,7 +750,9 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(url="") | Q(source__isnull=False), name="evidence_url_or_source"
+                condition=~Q(url="") | Q(source__isnull=False),
+                name="evidence_url_or_source",
+                violation_error_message=EVIDENCE_NEEDS_ORIGIN,
             )
         ]
 

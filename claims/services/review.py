@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from claims.models import Claim, Evidence, Review, Source
+from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Review, Source
+from claims.services import xref
+from claims.services.xref import Relation
 
+# A correction of these can move the figure to another quantity or change a conflict.
+_QUANTITY_FIELDS = frozenset(
+    {"value", "lower", "upper", "qualifier", "measure", "population", "period", "place"}
+)
 # Claims reading the same on these fields are "identical figures" (repeats).
 _IDENTITY_FIELDS = ("value", "lower", "upper", "qualifier", "unit", "event")
 
@@ -32,6 +36,21 @@ class StaleVersion(Exception):
         )
 
 
+class VersionUnknown(ValueError):
+    """The version sent was never the claim's: a made-up or garbled form, not a race."""
+
+    def __init__(self, *, sent: int, current: int) -> None:
+        self.sent, self.current = sent, current
+        super().__init__(
+            f"This claim has never been at version {sent}; it is at version {current}. "
+            "Reload the claim and submit again."
+        )
+
+
+class EvidenceInvalid(ValueError):
+    """Evidence that cannot be stored; the message is for the editor."""
+
+
 @dataclass(frozen=True)
 class EvidenceInput:
     stance: str
@@ -41,7 +60,17 @@ class EvidenceInput:
     note: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.url or self.source or self.quoted_figure)
+        """Nothing but a stance: no evidence was given."""
+        return not (self.url or self.source or self.quoted_figure or self.note)
+
+    def problem(self) -> str | None:
+        """Why this evidence cannot be stored, or None. Forms and the API ask first;
+        ``evidence_add`` asks again, so no path reaches the database constraint."""
+        if not (self.url or self.source):
+            return EVIDENCE_NEEDS_ORIGIN
+        if self.stance not in Evidence.Stance.values:
+            return f"Unknown stance {self.stance!r}."
+        return None
 
 
 def _take_version(*, claim_id: int, expected_version: int, **changes) -> Claim:
@@ -55,6 +84,9 @@ def _take_version(*, claim_id: int, expected_version: int, **changes) -> Claim:
     )
     if not updated:
         current = Claim.objects.select_related("reviewed_by").get(pk=claim_id)
+        if expected_version > current.version:
+            # Versions only grow: nobody can have saved a version not reached yet.
+            raise VersionUnknown(sent=expected_version, current=current.version)
         raise StaleVersion(current)
     return Claim.objects.select_related("article", "reviewed_by").get(pk=claim_id)
 
@@ -78,6 +110,9 @@ def review_submit(
     """
     if verdict not in Claim.Verdict.values:
         raise ValueError(f"Unknown verdict {verdict!r}.")
+    if evidence is not None and not evidence.is_empty() and evidence.problem():
+        # Refused before anything is written: the verdict is not half-recorded.
+        raise EvidenceInvalid(evidence.problem())
     before = Claim.objects.filter(pk=claim_id).values_list("verdict", flat=True).first()
     if before is None:
         raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
@@ -140,10 +175,9 @@ def claims_identical(claim: Claim):
 
 
 def evidence_add(*, claim: Claim, added_by, evidence: EvidenceInput) -> Evidence:
-    if evidence.is_empty():
-        raise ValueError("Evidence needs a link, a source or a quoted figure.")
-    if evidence.stance not in Evidence.Stance.values:
-        raise ValueError(f"Unknown stance {evidence.stance!r}.")
+    problem = evidence.problem()
+    if problem:
+        raise EvidenceInvalid(problem)
     return Evidence.objects.create(
         claim=claim,
         added_by=added_by,
@@ -177,6 +211,12 @@ def claim_correct(*, claim_id: int, editor, expected_version: int, **fields) -> 
         to_verdict=claim.verdict,
         note=f"Corrected the reading. {described}",
     )
+    if claim.article.story_id is not None and set(changes) & _QUANTITY_FIELDS:
+        # The figure may now belong to another quantity, or stop or start a conflict.
+        from claims.services.stories import story_refresh
+
+        story_refresh(story_id=claim.article.story_id)
+        claim.refresh_from_db()
     return claim
 
 
@@ -206,11 +246,6 @@ def claims_unassign(*, claim_ids: list[int], user) -> int:
 # --- Cross-referencing ------------------------------------------------------------
 
 
-class Relation(StrEnum):
-    AGREES = "agrees"
-    CONFLICTS = "conflicts"
-
-
 @dataclass(frozen=True)
 class RelatedFigure:
     claim: Claim
@@ -227,62 +262,53 @@ class RelatedFigure:
         return self.relation is Relation.AGREES
 
 
-def _interval(claim: Claim) -> tuple[float, float]:
-    low, high = claim.bounds
-    return (
-        -math.inf if low is None else low,
-        math.inf if high is None else high,
-    )
-
-
 def compare_figures(claim: Claim, other: Claim) -> tuple[Relation, float, float | None]:
-    """Whether two figures can both be true, and how far apart they are.
+    """Whether two figures' intervals overlap, and how far apart they are.
 
     Each figure is read as the interval it commits to ("more than 80" is 80..∞,
-    "thousands" 2,000..9,999); figures agree when their intervals overlap.
+    "thousands" 2,000..9,999). Time plays no part here; ``xref.relate`` adds it.
     """
-    lo, hi = _interval(claim)
-    other_lo, other_hi = _interval(other)
-    if other_lo > hi:
-        gap = other_lo - hi
-    elif other_hi < lo:
-        gap = other_hi - lo
-    else:
-        return Relation.AGREES, 0.0, 0.0
-    reference = hi if gap > 0 else lo
-    percent = (
-        round(100 * gap / abs(reference), 1) if math.isfinite(reference) and reference else None
-    )
-    return Relation.CONFLICTS, gap, percent
+    gap, percent = xref.difference(claim, other)
+    return (Relation.AGREES if gap == 0 else Relation.CONFLICTS), gap, percent
 
 
 def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
-    """Figures for the same event and counted thing elsewhere, and repeats in the article.
+    """The other figures of the claim's quantity: the same story, measure, population,
+    period and place, from every article (repeats in its own article included).
 
-    Conflicts come first, then figures from other articles before repeats, newest
-    articles first.
+    Never a match on words across stories: a claim without a quantity has none.
+    Conflicts come first, then figures from other articles before repeats, in the
+    order they were reported.
     """
-    if not claim.unit:
+    if claim.quantity_id is None:
         return []
-    candidates = (
-        Claim.objects.filter(unit=claim.unit, event=claim.event, kind=claim.kind)
+    candidates = list(
+        Claim.objects.filter(quantity_id=claim.quantity_id)
         .exclude(pk=claim.pk)
         .with_article()
         # The figures are shown with their sentence; the articles' full text is not needed.
-        .defer("article__body")
-        .order_by("-article__created_at", "start")[:limit]
+        .defer("article__body", "article__story_features")
+        .order_by("article_id", "start")[:limit]
     )
     related = []
     for other in candidates:
-        relation, difference, percent = compare_figures(claim, other)
+        gap, percent = xref.difference(claim, other)
         related.append(
             RelatedFigure(
                 claim=other,
-                relation=relation,
+                relation=xref.relate(claim, other),
                 same_article=other.article_id == claim.article_id,
-                difference=difference,
+                difference=gap,
                 difference_percent=percent,
             )
         )
-    related.sort(key=lambda r: (r.relation is Relation.AGREES, r.same_article))
+    related.sort(
+        key=lambda r: (
+            r.relation is not Relation.CONFLICTS,
+            r.same_article,
+            xref.published_time(r.claim),
+            r.claim.article_id,
+            r.claim.start,
+        )
+    )
     return related
