@@ -1,9 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static one."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("favicon.ico")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("claims.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -294,7 +294,7 @@ def test_article_progress_polls_while_extracting(editor):
     html = response.content.decode()
     assert 'hx-trigger="every 1s"' in html
     assert "1 of 4 parts" in html
-    assert "width: 25%" in html
+    assert '<progress class="progress" max="100" value="25"' in html
     assert "HX-Retarget" not in response
 
 

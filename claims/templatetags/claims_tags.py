@@ -145,14 +145,17 @@ def bar_chart(
     plot_w = width - label_w - value_w
     top = max((b.value for b in bars), default=0) or 1
     height = row * len(bars) + 4
+    # A picture with links in it is not an image to a screen reader (which would hide
+    # the links): then it is a group of links, each named by its label and count.
     parts = [
         format_html(
             '<svg class="chart chart-bars" viewBox="0 0 {} {}" width="{}" height="{}" '
-            'role="img" aria-label="Bar chart">',
+            'role="{}" aria-label="Bar chart">',
             width,
             height,
             width,
             height,
+            "group" if link else "img",
         )
     ]
     for i, bar in enumerate(bars):

@@ -26,6 +26,10 @@
       showTab(wanted);
     }
     selectRow(rows()[0], false);
+    // The queue's filters start folded (a phone shows the claims first); a wide screen
+    // has room for them beside the list.
+    const filters = document.getElementById("filters-fold");
+    if (filters && window.matchMedia("(min-width: 901px)").matches) filters.open = true;
   });
 
   // --- The queue -----------------------------------------------------------------
@@ -84,6 +88,8 @@
     if (event.key === "?") { const help = document.getElementById("keys-help"); if (help) help.showModal(); return; }
     if (event.key === "/") {
       const search = document.getElementById("id_q");
+      const fold = document.getElementById("filters-fold");
+      if (fold) fold.open = true;
       if (search) { event.preventDefault(); search.focus(); search.select(); }
       return;
     }
