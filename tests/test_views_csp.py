@@ -29,9 +29,9 @@ class _InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs) -> None:
         attributes = dict(attrs)
-        if tag == "script" and "src" not in attributes:
-            if attributes.get("type") not in DATA_SCRIPT_TYPES:
-                self.found.append("<script> without src")
+        is_data = attributes.get("type") in DATA_SCRIPT_TYPES
+        if tag == "script" and "src" not in attributes and not is_data:
+            self.found.append("<script> without src")
         if tag == "style":
             self.found.append("<style>")
         for name, _ in attrs:
