@@ -37,6 +37,13 @@ _LANGUAGE_NAMES = {
     "zh-cn": "Chinese",
     "zh-tw": "Chinese",
 }
+# A first line this short, with no closing full stop, reads as the article's headline.
+_HEADLINE_MAX_CHARS = 150
+_HEADLINE_MAX_WORDS = 20
+# Origins whose text arrives without a title of its own (a page or a feed has one).
+_TITLE_FROM_TEXT_ORIGINS = frozenset(
+    {Article.Origin.PASTE, Article.Origin.UPLOAD, Article.Origin.API}
+)
 # Controls other than tab, newline, carriage return and form feed mean binary data.
 _CONTROL_CHARS = {chr(c) for c in range(32) if c not in (9, 10, 12, 13)} | {"\x7f"}
 
@@ -70,6 +77,23 @@ def validate_article_text(text: object) -> str:
             f"The article is {len(text):,} characters long; the limit is {limit:,}."
         )
     return text
+
+
+def headline_of(text: str) -> str:
+    """The text's first line when it looks like a headline, else "".
+
+    A headline is short, has letters, ends without a full stop (or a comma, colon or
+    semicolon: then it is the start of a sentence) and is not the whole text.
+    """
+    first, _, rest = text.strip().partition("\n")
+    first = " ".join(first.split())
+    if not rest.strip() or not first or len(first) > _HEADLINE_MAX_CHARS:
+        return ""
+    if len(first.split()) > _HEADLINE_MAX_WORDS or first[-1] in ".,:;…":
+        return ""
+    if not any(ch.isalpha() for ch in first):
+        return ""
+    return first
 
 
 def _looks_binary(text: str) -> bool:
@@ -129,6 +153,8 @@ def article_submit(
 
     if source is None and url:
         source = Source.objects.for_url(url)
+    if not title.strip() and not url and origin in _TITLE_FROM_TEXT_ORIGINS:
+        title = headline_of(text)
     language = language or detect_language(text)
     supported = language.split("-")[0].lower() in SUPPORTED_LANGUAGES
     try:
