@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -25,6 +27,38 @@ def domain_of(url: str) -> str:
     """The host of a URL, lower-case and without a leading ``www.``."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
     return host.removeprefix("www.")
+
+
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def normalise_domain(raw: str) -> str:
+    """A source's domain as it is stored: the host alone, lower-case, no ``www.``.
+
+    A full address is accepted and reduced to its host ("https://www.Example.org/news"
+    is "example.org"); anything that is not a host name raises ValidationError.
+    """
+    text = (raw or "").strip()
+    # Without a scheme, urlsplit reads "example.org/path" as a path: give it one.
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    host = host.rstrip(".").removeprefix("www.")
+    try:
+        # International names are kept in their ASCII (punycode) form, as in URLs.
+        host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        host = ""
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
+        raise ValidationError(
+            f"“{raw}” is not a domain. Type the site's host name, such as example.org "
+            "(a full address works too: its host is kept)."
+        )
+    if labels[-1].isdigit():
+        raise ValidationError(
+            f"“{raw}” is an IP address, not a domain. Type the site's host name, such as "
+            "example.org."
+        )
+    return host
 
 
 class TimestampedModel(models.Model):
@@ -106,8 +140,18 @@ class SourceDomain(models.Model):
         return self.domain
 
     def save(self, *args, **kwargs) -> None:
-        self.domain = self.domain.strip().lower().rstrip(".").removeprefix("www.")
+        self.domain = normalise_domain(self.domain)
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        # Cleaned before the field checks, so that a pasted address is judged (and
+        # checked for uniqueness) as the host it stands for.
+        if self.domain and (exclude is None or "domain" not in exclude):
+            try:
+                self.domain = normalise_domain(self.domain)
+            except ValidationError as error:
+                raise ValidationError({"domain": error.messages}) from None
+        super().clean_fields(exclude=exclude)
 
 
 class Feed(TimestampedModel):

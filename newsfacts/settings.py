@@ -357,6 +357,13 @@ CELERY_BEAT_SCHEDULE["poll-feeds"] = {
     "task": "claims.tasks_ingest.poll_feeds",
     "schedule": float(NEWSFACTS_FEED_POLL_SECONDS),
 }
+# A feed added since the last poll is read within a minute, not at the next round.
+NEWSFACTS_NEW_FEED_CHECK_SECONDS = 60
+CELERY_BEAT_SCHEDULE["poll-new-feeds"] = {
+    "task": "claims.tasks_ingest.poll_new_feeds",
+    "schedule": float(NEWSFACTS_NEW_FEED_CHECK_SECONDS),
+    "options": {"expires": float(NEWSFACTS_NEW_FEED_CHECK_SECONDS)},
+}
 CELERY_BEAT_SCHEDULE["sweep-stale-fetches"] = {
     "task": "claims.tasks_ingest.sweep_stale_fetches",
     "schedule": float(NEWSFACTS_SWEEP_EVERY_SECONDS),

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from claims.models import Article, Feed, Source, content_hash_for
+from claims.models import Article, Feed, Source, SourceDomain, content_hash_for
 
 logger = logging.getLogger(__name__)
 
@@ -217,3 +219,17 @@ def extraction_enqueue(article_id: int) -> bool:
         )
         return False
     return True
+
+
+def articles_remap_source(*, domain: SourceDomain) -> int:
+    """Give a newly known domain's source to the articles already fetched from it (or a
+    subdomain of it) that have no source yet; returns how many.
+
+    Articles that have a source keep it: an editor may have chosen it.
+    """
+    if not domain.source.is_active:
+        return 0
+    host = r"^https?://([^/?#@]*\.)?" + re.escape(domain.domain) + r"(:[0-9]+)?([/?#]|$)"
+    return Article.objects.filter(source__isnull=True, url__iregex=host).update(
+        source=domain.source, updated_at=timezone.now()
+    )
