@@ -130,7 +130,11 @@ class SourceDomain(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(
-        max_length=253, unique=True, help_text="Host name without www., e.g. middleeasteye.net"
+        max_length=253,
+        unique=True,
+        help_text=(
+            "The site's host name, e.g. middleeasteye.net; a full address is reduced to its host."
+        ),
     )
 
     class Meta:
@@ -387,6 +391,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def unreviewed(self) -> ClaimQuerySet:
         return self.filter(verdict=Claim.Verdict.UNREVIEWED)
+
+    def held_by_others(self, user) -> ClaimQuerySet:
+        """Claims assigned to an editor other than ``user``."""
+        return self.filter(assigned_to__isnull=False).exclude(assigned_to=user)
 
     def with_article(self) -> ClaimQuerySet:
         """Join the article, its source and the reviewer: what every list shows."""
@@ -737,3 +745,38 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.url or self.source}"
+
+
+class TakeoverNoticeQuerySet(models.QuerySet):
+    def unseen_for(self, user) -> TakeoverNoticeQuerySet:
+        """What ``user`` has not dismissed yet, newest first, with who and which claim."""
+        return (
+            self.filter(previous_assignee=user, seen_at__isnull=True)
+            .select_related("claim", "taken_by")
+            .order_by("-created_at", "-id")
+        )
+
+
+class TakeoverNotice(models.Model):
+    """Tells an editor that a claim assigned to them was taken over by someone else."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="takeover_notices")
+    previous_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="takeover_notices"
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TakeoverNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["previous_assignee", "seen_at"], name="takeover_unseen_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} taken from {self.previous_assignee_id}"
