@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from claims.models import Claim, Story
+from claims.models import Claim, Story, TakeoverNotice
 
 from .conftest import PASSWORD
 from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory, UserFactory
@@ -64,15 +64,21 @@ def _pages() -> dict[str, str | None]:
         assigned_to=editor,
         checkworthiness=0.9,
     )
-    ClaimFactory(
+    taken = ClaimFactory(
         article=ArticleFactory(source=SourceFactory(name="Civil Defence Wire")),
         text="40",
         value=40,
         lower=40,
         upper=40,
         qualifier=Claim.Qualifier.EXACT,
+        sentence="Rescuers said 40 people were killed in the strikes.",
+        sentence_start=100,
+        start=114,
+        end=116,
         assigned_to=other,
     )
+    # "My claims" shows the editor a claim someone took over from them.
+    TakeoverNotice.objects.create(claim=taken, previous_assignee=editor, taken_by=other)
     reviewed = ClaimFactory(article=article, text="2,000", unit="families", event="flee")
     ReviewFactory(claim=reviewed, reviewer=editor)
     Claim.objects.filter(pk=reviewed.pk).update(verdict=Claim.Verdict.VERIFIED, reviewed_by=editor)
@@ -187,3 +193,41 @@ def test_admin_and_api_docs_work_under_the_csp(browser, live_server):  # noqa: F
         assert blocked == [], blocked
     finally:
         context.close()
+
+
+def test_queue_on_a_phone_bulk_verdict_and_take_over(browser, live_server):  # noqa: F811
+    editor = UserFactory(username="editor", editor=True)
+    other = UserFactory(username="other_editor", editor=True)
+    first, second = ClaimFactory(checkworthiness=0.9), ClaimFactory(checkworthiness=0.8)
+    theirs = ClaimFactory(checkworthiness=0.1, assigned_to=other)
+    context, page = _new_page(browser, PHONE)
+    try:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "editor")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r".*/queue/"))
+        # On a phone the filters are folded away and the claims come first.
+        assert not page.locator("#id_q").is_visible()
+        page.locator("#filters-fold summary").click()
+        assert page.locator("#id_q").is_visible()
+
+        page.check(f"#row-{first.pk} input[type=checkbox]")
+        page.check(f"#row-{second.pk} input[type=checkbox]")
+        page.click(".bulk-verdicts button[value=verified]")
+        page.locator(".message.success", has_text="2 claims marked “Verified”.").wait_for()
+
+        page.goto(f"{live_server.url}/queue/?verdict=any")
+        page.click(f"#row-{theirs.pk} button[value=assign]")
+        confirm = page.locator(f"#row-{theirs.pk} .confirm-inline")
+        confirm.wait_for()
+        assert "Assigned to other_editor" in confirm.inner_text()
+        confirm.locator("button").click()
+        page.locator(f"#row-{theirs.pk} .assignee", has_text="editor").wait_for()
+    finally:
+        context.close()
+    for claim in (first, second, theirs):
+        claim.refresh_from_db()
+    assert (first.verdict, second.verdict) == ("verified", "verified")
+    assert theirs.assigned_to == editor
+    assert TakeoverNotice.objects.get().previous_assignee == other
