@@ -222,8 +222,11 @@ def test_queue_on_a_phone_bulk_verdict_and_take_over(browser, live_server):  # n
         confirm = page.locator(f"#row-{theirs.pk} .confirm-inline")
         confirm.wait_for()
         assert "Assigned to other_editor" in confirm.inner_text()
-        confirm.locator("button").click()
-        page.locator(f"#row-{theirs.pk} .assignee", has_text="editor").wait_for()
+        # The confirmation has the focus: Enter takes the claim over.
+        page.wait_for_function("document.activeElement.closest('.confirm-inline') !== null")
+        page.keyboard.press("Enter")
+        page.locator(f"#row-{theirs.pk} .assignee", has_text="→ editor").wait_for()
+        assert "/queue/" in page.url
     finally:
         context.close()
     for claim in (first, second, theirs):

@@ -98,6 +98,8 @@
     if (row) {
       if (event.key === "j") { event.preventDefault(); move(1); return; }
       if (event.key === "k") { event.preventDefault(); move(-1); return; }
+      // Enter on a focused button (a confirmation in the row) presses that button.
+      if (event.key === "Enter" && event.target.closest && event.target.closest("button, a")) return;
       if (event.key === "Enter" || event.key === "o") { event.preventDefault(); location.href = row.dataset.url; return; }
       if (event.key === "x") { const box = row.querySelector("input[type=checkbox]"); if (box) box.checked = !box.checked; return; }
       const button = row.querySelector("button[data-key='" + event.key + "']");
