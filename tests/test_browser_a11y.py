@@ -23,7 +23,8 @@ from .test_browser import CHROMIUM_ARGS, TIMEOUT_MS, browser  # noqa: F401 - the
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PHONE, DESKTOP = 390, 1440
-# Set to a folder to keep a full-page screenshot of each page at each width.
+# Set to a folder to keep a full-page screenshot and axe's findings for each page at
+# each width.
 SCREENSHOTS = os.environ.get("NEWSFACTS_SCREENSHOTS", "")
 BLOCKING = {"critical", "serious"}
 
@@ -162,6 +163,8 @@ def test_page_has_no_serious_accessibility_violations(
             "other": [f"{v['id']} ({v['impact']}) x{len(v['nodes'])}" for v in violations],
             "overflow_px": overflow,
         }
+        if SCREENSHOTS:
+            Path(SCREENSHOTS, f"{name}-{width}.axe.json").write_text(json.dumps(found, indent=1))
         assert found["blocking"] == [], json.dumps(found, indent=1)
         assert blocked == [], "the Content-Security-Policy blocked part of the page"
         # A phone shows the page without scrolling sideways.
