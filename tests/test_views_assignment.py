@@ -65,9 +65,13 @@ def test_reviews_submit_bulk_reports_a_stale_row_and_saves_the_others(editor, ot
 
 def test_assign_someone_elses_claim_asks_first_and_changes_nothing(editor, other_editor):
     theirs = ClaimFactory(assigned_to=other_editor, text="more than 80")
-    response = client_for(editor).post(ASSIGN, {"claim": [theirs.pk], "action": "assign"})
+    response = client_for(editor).post(
+        ASSIGN, {"claim": [theirs.pk], "action": "assign", "next": f"{QUEUE}?verdict=any"}
+    )
     assert response.status_code == 409
     html = response.content.decode()
+    # Confirming comes back to the same queue page.
+    assert f'name="next" value="{QUEUE}?verdict=any"' in html
     assert "Take over claims assigned to someone else?" in html
     assert f"Claim #{theirs.pk} “more than 80” is assigned to other_editor." in html
     assert 'name="confirm" value="yes"' in html
