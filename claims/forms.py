@@ -185,15 +185,11 @@ class BulkVerdictForm(forms.Form):
     claim = IdListField()
     confirm_other_assignee = forms.BooleanField(required=False)
 
-    def __init__(self, data=None, **kwargs) -> None:
-        super().__init__(data, **kwargs)
-        self._raw = data
-
     def versions(self) -> dict[int, int | None]:
         """Each ticked claim with the version its row showed (None when it sent none)."""
         versions: dict[int, int | None] = {}
         for claim_id in self.cleaned_data["claim"]:
-            raw = (self._raw.get(f"version-{claim_id}") or "").strip()
+            raw = (self.data.get(f"version-{claim_id}") or "").strip()
             versions[claim_id] = int(raw) if raw.isascii() and raw.isdigit() else None
         return versions
 
