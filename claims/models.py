@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -48,17 +49,25 @@ def normalise_domain(raw: str) -> str:
     except UnicodeError:
         host = ""
     labels = host.split(".")
-    if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
-        raise ValidationError(
-            f"“{raw}” is not a domain. Type the site's host name, such as example.org "
-            "(a full address works too: its host is kept)."
-        )
-    if labels[-1].isdigit():
-        raise ValidationError(
-            f"“{raw}” is an IP address, not a domain. Type the site's host name, such as "
-            "example.org."
-        )
-    return host
+    if _is_ip_address(host) or (
+        len(labels) >= 2
+        and not labels[-1].isdigit()
+        and all(_DOMAIN_LABEL.match(label) for label in labels)
+    ):
+        return host
+    raise ValidationError(
+        f"“{raw}” is not a domain. Type the site's host name, such as example.org "
+        "(a full address works too: its host is kept)."
+    )
+
+
+def _is_ip_address(host: str) -> bool:
+    # A source on an intranet may be known by its address alone.
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class TimestampedModel(models.Model):

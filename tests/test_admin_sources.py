@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
         ("news.bbc.co.uk/world", "news.bbc.co.uk"),
         ("http://example.org:8080/", "example.org"),
         ("bücher.example", "xn--bcher-kva.example"),
+        ("http://10.0.0.7/news", "10.0.0.7"),
     ],
 )
 def test_normalise_domain_keeps_the_host_only(raw, domain):
@@ -33,7 +34,7 @@ def test_normalise_domain_keeps_the_host_only(raw, domain):
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "localhost", "not a domain", "exa_mple.org", "-bad-.org", "https://", "10.0.0.1"]
+    "raw", ["", "localhost", "not a domain", "exa_mple.org", "-bad-.org", "https://", "10.0.1"]
 )
 def test_normalise_domain_refuses_what_is_not_a_host_name(raw):
     with pytest.raises(ValidationError) as error:
