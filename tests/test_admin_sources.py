@@ -190,7 +190,7 @@ def test_new_feeds_are_checked_every_minute_and_only_never_polled_ones_are_sent(
     _feed(url="https://example.org/off.rss", is_active=False)
     assert feeds_poll_enqueue_new() == 1
     check = settings.CELERY_BEAT_SCHEDULE["poll-new-feeds"]
-    assert check["task"] == "claims.tasks_ingest.poll_new_feeds"
+    assert check["task"] == "claims.tasks.poll_new_feeds"
     assert check["schedule"] <= 60
 
 

@@ -52,8 +52,8 @@ def test_reviews_submit_bulk_reports_a_stale_row_and_saves_the_others(editor, ot
     )
     result = reviews_submit_bulk(reviewer=editor, verdict="verified", versions=seen)
     assert {c.pk for c in result.applied} == {first.pk, third.pk}
-    assert [pk for pk, _ in result.conflicts] == [stale.pk]
-    assert "other_editor" in str(result.conflicts[0][1])
+    assert [pk for pk, _ in result.stale] == [stale.pk]
+    assert "other_editor" in str(result.stale[0][1])
     verdicts = dict(Claim.objects.values_list("pk", "verdict"))
     assert verdicts == {first.pk: "verified", stale.pk: "false", third.pk: "verified"}
     # Each saved row has its own history entry.

@@ -7,6 +7,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from claims.models import Claim
+
 # Flat columns, in the order a spreadsheet shows them.
 CLAIM_CSV_COLUMNS = (
     "id",
@@ -14,15 +16,8 @@ CLAIM_CSV_COLUMNS = (
     "reviewed_at",
     "note",
     "text",
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
+    *Claim.READING_FIELDS,
     "kind",
-    "unit",
-    "event",
-    "trend",
-    "attribution",
     "is_quote",
     "checkworthiness",
     "sentence",
