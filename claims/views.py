@@ -376,7 +376,8 @@ def _render_confirm(
         "action": action,
         "fields": fields,
         "confirm_name": confirm_name,
-        "confirm_value": CONFIRMED if confirm_name == "confirm" else "on",
+        # "yes" reads as ticked for the forms' BooleanFields too.
+        "confirm_value": CONFIRMED,
         "button": button,
         "back": back,
         "note": note,

@@ -223,9 +223,10 @@ def test_bulk_verdict_on_someone_elses_claims_asks_first(editor, other_editor):
     html = response.content.decode()
     assert f"Claim #{theirs.pk}" in html and "is assigned to other_editor" in html
     assert f'name="version-{theirs.pk}" value="{theirs.version}"' in html
+    assert 'name="confirm_other_assignee" value="yes"' in html
     assert set(Claim.objects.values_list("verdict", flat=True)) == {"unreviewed"}
 
-    client.post(BULK, _bulk([free, theirs], confirm_other_assignee="on"))
+    client.post(BULK, _bulk([free, theirs], confirm_other_assignee="yes"))
     assert set(Claim.objects.values_list("verdict", flat=True)) == {"verified"}
 
 
