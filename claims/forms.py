@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from claims.models import Claim, Evidence, Source
+from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Source
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_MAX_PAGE_SIZE = 200
@@ -143,6 +143,14 @@ class VerdictForm(forms.Form):
     # Set once the editor has confirmed a verdict on a claim assigned to someone else.
     confirm_other_assignee = forms.BooleanField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        has_origin = data.get("evidence_url") or data.get("evidence_source")
+        origin_refused = "evidence_url" in self.errors or "evidence_source" in self.errors
+        if data.get("evidence_figure") and not has_origin and not origin_refused:
+            self.add_error("evidence_figure", EVIDENCE_NEEDS_ORIGIN)
+        return data
 
     def has_evidence(self) -> bool:
         data = self.cleaned_data
