@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from claims.models import Claim, Evidence, Review
+from claims.models import Claim, Evidence, Review, Story
 from claims.services.review import (
     EvidenceInput,
     Relation,
@@ -13,6 +15,7 @@ from claims.services.review import (
     compare_figures,
     review_submit,
 )
+from claims.services.stories import story_refresh
 
 from .factories import ArticleFactory, ClaimFactory
 
@@ -123,13 +126,24 @@ def test_compare_figures_by_ranges(mine, theirs, relation, difference):
     assert (got_relation, got_difference) == (relation, difference)
 
 
-def test_claims_related_same_event_and_unit_across_articles():
-    claim = ClaimFactory(text="more than 80", value=80, lower=80, upper=None)
-    agreeing = ClaimFactory(qualifier="exact", value=85, lower=85, upper=85)
-    conflicting = ClaimFactory(qualifier="exact", value=40, lower=40, upper=40)
-    repeat = ClaimFactory(article=claim.article, start=claim.start + 500)
-    ClaimFactory(unit="soldier")  # another counted thing
-    ClaimFactory(event="wound")  # another event
+def test_claims_related_is_the_claims_quantity_only():
+    story = Story.objects.create(title="Market bombing")
+    when = datetime(2016, 7, 18, tzinfo=UTC)
+
+    def figure(article=None, **fields):
+        values = {"measure": "deaths", "population": "people", "period": "event", **fields}
+        article = article or ArticleFactory(story=story, published_at=when)
+        return ClaimFactory(article=article, **values)
+
+    claim = figure(text="more than 80", value=80, lower=80, upper=None)
+    agreeing = figure(qualifier="exact", value=85, lower=85, upper=85)
+    conflicting = figure(qualifier="exact", value=40, lower=40, upper=40)
+    repeat = figure(article=claim.article, start=claim.start + 500)
+    figure(population="combatants")  # another group
+    figure(measure="injuries")  # another measure
+    ClaimFactory(measure="deaths", population="people", period="event")  # another story
+    story_refresh(story_id=story.pk)
+    claim.refresh_from_db()
     related = claims_related(claim)
     by_id = {r.claim.pk: r for r in related}
     assert set(by_id) == {agreeing.pk, conflicting.pk, repeat.pk}
@@ -141,7 +155,7 @@ def test_claims_related_same_event_and_unit_across_articles():
     assert related[0].claim == conflicting
 
 
-def test_claims_related_none_without_counted_thing():
-    claim = ClaimFactory(unit="")
-    ClaimFactory(unit="")
+def test_claims_related_none_without_a_quantity():
+    claim = ClaimFactory()
+    ClaimFactory()  # the same event and counted thing, but no story
     assert claims_related(claim) == []

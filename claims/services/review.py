@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Review, Source, TakeoverNotice
+from claims.services import xref
+from claims.services.xref import Relation
 
+# A correction of these can move the figure to another quantity or change a conflict.
+_QUANTITY_FIELDS = frozenset(
+    {"value", "lower", "upper", "qualifier", "measure", "population", "period", "place"}
+)
 # Claims reading the same on these fields are "identical figures" (repeats).
 _IDENTITY_FIELDS = ("value", "lower", "upper", "qualifier", "unit", "event")
 
@@ -207,6 +211,12 @@ def claim_correct(*, claim_id: int, editor, expected_version: int, **fields) -> 
         to_verdict=claim.verdict,
         note=f"Corrected the reading. {described}",
     )
+    if claim.article.story_id is not None and set(changes) & _QUANTITY_FIELDS:
+        # The figure may now belong to another quantity, or stop or start a conflict.
+        from claims.services.stories import story_refresh
+
+        story_refresh(story_id=claim.article.story_id)
+        claim.refresh_from_db()
     return claim
 
 
@@ -292,11 +302,6 @@ def claims_unassign(*, claim_ids: list[int], user) -> int:
 # --- Cross-referencing ------------------------------------------------------------
 
 
-class Relation(StrEnum):
-    AGREES = "agrees"
-    CONFLICTS = "conflicts"
-
-
 @dataclass(frozen=True)
 class RelatedFigure:
     claim: Claim
@@ -313,62 +318,53 @@ class RelatedFigure:
         return self.relation is Relation.AGREES
 
 
-def _interval(claim: Claim) -> tuple[float, float]:
-    low, high = claim.bounds
-    return (
-        -math.inf if low is None else low,
-        math.inf if high is None else high,
-    )
-
-
 def compare_figures(claim: Claim, other: Claim) -> tuple[Relation, float, float | None]:
-    """Whether two figures can both be true, and how far apart they are.
+    """Whether two figures' intervals overlap, and how far apart they are.
 
     Each figure is read as the interval it commits to ("more than 80" is 80..∞,
-    "thousands" 2,000..9,999); figures agree when their intervals overlap.
+    "thousands" 2,000..9,999). Time plays no part here; ``xref.relate`` adds it.
     """
-    lo, hi = _interval(claim)
-    other_lo, other_hi = _interval(other)
-    if other_lo > hi:
-        gap = other_lo - hi
-    elif other_hi < lo:
-        gap = other_hi - lo
-    else:
-        return Relation.AGREES, 0.0, 0.0
-    reference = hi if gap > 0 else lo
-    percent = (
-        round(100 * gap / abs(reference), 1) if math.isfinite(reference) and reference else None
-    )
-    return Relation.CONFLICTS, gap, percent
+    gap, percent = xref.difference(claim, other)
+    return (Relation.AGREES if gap == 0 else Relation.CONFLICTS), gap, percent
 
 
 def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
-    """Figures for the same event and counted thing elsewhere, and repeats in the article.
+    """The other figures of the claim's quantity: the same story, measure, population,
+    period and place, from every article (repeats in its own article included).
 
-    Conflicts come first, then figures from other articles before repeats, newest
-    articles first.
+    Never a match on words across stories: a claim without a quantity has none.
+    Conflicts come first, then figures from other articles before repeats, in the
+    order they were reported.
     """
-    if not claim.unit:
+    if claim.quantity_id is None:
         return []
-    candidates = (
-        Claim.objects.filter(unit=claim.unit, event=claim.event, kind=claim.kind)
+    candidates = list(
+        Claim.objects.filter(quantity_id=claim.quantity_id)
         .exclude(pk=claim.pk)
         .with_article()
         # The figures are shown with their sentence; the articles' full text is not needed.
-        .defer("article__body")
-        .order_by("-article__created_at", "start")[:limit]
+        .defer("article__body", "article__story_features")
+        .order_by("article_id", "start")[:limit]
     )
     related = []
     for other in candidates:
-        relation, difference, percent = compare_figures(claim, other)
+        gap, percent = xref.difference(claim, other)
         related.append(
             RelatedFigure(
                 claim=other,
-                relation=relation,
+                relation=xref.relate(claim, other),
                 same_article=other.article_id == claim.article_id,
-                difference=difference,
+                difference=gap,
                 difference_percent=percent,
             )
         )
-    related.sort(key=lambda r: (r.relation is Relation.AGREES, r.same_article))
+    related.sort(
+        key=lambda r: (
+            r.relation is not Relation.CONFLICTS,
+            r.same_article,
+            xref.published_time(r.claim),
+            r.claim.article_id,
+            r.claim.start,
+        )
+    )
     return related

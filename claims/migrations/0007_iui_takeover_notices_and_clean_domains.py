@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0005_isec_api_tokens"),
+        ("claims", "0006_i11a_story_features"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
