@@ -10,6 +10,7 @@ from knox.models import AuthToken
 
 from . import services
 from .models import Article, Claim, Evidence, Feed, Review, Source, SourceDomain
+from .services import ingestion
 
 
 class SourceDomainInline(admin.TabularInline):
@@ -39,6 +40,21 @@ class SourceAdmin(admin.ModelAdmin):
     def article_count(self, obj: Source) -> int:
         return obj.article_count
 
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is SourceDomain:
+            changed = [obj for obj, _ in formset.changed_objects]
+            for domain in [*formset.new_objects, *changed]:
+                count = services.articles_remap_source(domain=domain)
+                if count:
+                    self.message_user(
+                        request,
+                        f"{count} article{'s' if count != 1 else ''} from {domain} "
+                        f"now {'have' if count != 1 else 'has'} the source {domain.source}.",
+                    )
+        if formset.model is Feed and formset.new_objects:
+            ingestion.feeds_poll_now(feed_ids=[feed.pk for feed in formset.new_objects])
+
     @admin.display(description="Domains")
     def domain_list(self, obj: Source) -> str:
         return ", ".join(d.domain for d in obj.domains.all())
@@ -67,6 +83,23 @@ class FeedAdmin(admin.ModelAdmin):
         "last_error",
         "items_submitted",
     ]
+    actions = ["poll_now"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new feed is read right away, not at the next polling round.
+            ingestion.feeds_poll_now(feed_ids=[obj.pk])
+
+    @admin.action(description="Poll now", permissions=["change"])
+    def poll_now(self, request, queryset) -> None:
+        ids = list(queryset.order_by().values_list("pk", flat=True))
+        queued = ingestion.feeds_poll_now(feed_ids=ids)
+        message = f"{queued} feed{'s' if queued != 1 else ''} queued for polling."
+        skipped = len(ids) - queued
+        if skipped:
+            message += f" {skipped} skipped: inactive, or their source is."
+        self.message_user(request, message, messages.WARNING if skipped else messages.SUCCESS)
 
 
 class KeepsHistoryOnDelete:

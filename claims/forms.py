@@ -276,6 +276,8 @@ class VerdictForm(forms.Form):
         choices=Evidence.Stance.choices, initial=Evidence.Stance.SUPPORTS, label="This evidence"
     )
     apply_to_identical = forms.BooleanField(required=False)
+    # Set once the editor has confirmed a verdict on a claim assigned to someone else.
+    confirm_other_assignee = forms.BooleanField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def clean(self):
@@ -316,6 +318,24 @@ class ClaimIdsForm(forms.Form):
 class QuickVerdictForm(forms.Form):
     verdict = forms.ChoiceField(choices=Claim.Verdict.choices)
     version = forms.IntegerField(min_value=1)
+    confirm_other_assignee = forms.BooleanField(required=False)
+
+
+class BulkVerdictForm(forms.Form):
+    """A verdict for the ticked rows; each row sends the version it showed as
+    ``version-<id>``, so that each claim is saved under its own optimistic lock."""
+
+    verdict = forms.ChoiceField(choices=Claim.Verdict.choices)
+    claim = IdListField()
+    confirm_other_assignee = forms.BooleanField(required=False)
+
+    def versions(self) -> dict[int, int | None]:
+        """Each ticked claim with the version its row showed (None when it sent none)."""
+        versions: dict[int, int | None] = {}
+        for claim_id in self.cleaned_data["claim"]:
+            raw = (self.data.get(f"version-{claim_id}") or "").strip()
+            versions[claim_id] = int(raw) if raw.isascii() and raw.isdigit() else None
+        return versions
 
 
 class CorrectionForm(forms.ModelForm):

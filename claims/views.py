@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.forms import (
     QUEUE_ORDERINGS,
     QUEUE_PAGE_SIZE,
+    BulkVerdictForm,
     ClaimIdsForm,
     CorrectionForm,
     PasteForm,
@@ -23,7 +24,7 @@ from claims.forms import (
     VerdictForm,
     queue_params,
 )
-from claims.models import Article, Claim
+from claims.models import Article, Claim, TakeoverNotice
 from claims.pagination import keyset_page
 from claims.services import SubmissionError, article_submit, ingestion
 from claims.services.dashboard import dashboard_figures
@@ -39,9 +40,14 @@ from claims.services.review import (
     claims_related,
     claims_unassign,
     review_submit,
+    reviews_submit_bulk,
+    takeover_notices_dismiss,
 )
 
 RECENT_ARTICLES = 8
+MAX_NOTICES = 20
+# The value of ``confirm`` once an editor has agreed to act on someone else's claim.
+CONFIRMED = "yes"
 
 
 def editor_required(view):
@@ -234,6 +240,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "default_page_size": QUEUE_PAGE_SIZE,
             "here": request.get_full_path(),
+            "notices": list(TakeoverNotice.objects.unseen_for(request.user)[:MAX_NOTICES]),
         },
     )
 
@@ -266,6 +273,24 @@ def claim_quick_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             return _row_response(request, claim.pk, error="That verdict could not be read.")
         messages.error(request, "That verdict could not be read.")
         return redirect(back)
+    if _held_by_other(claim, request.user) and not form.cleaned_data["confirm_other_assignee"]:
+        verdict = form.cleaned_data["verdict"]
+        if _is_htmx(request):
+            return _row_response(request, claim.pk, confirm_verdict=Claim.Verdict(verdict))
+        return _render_confirm(
+            request,
+            title="Give a verdict on someone else's claim?",
+            lines=[_held_line(claim)],
+            action=request.path,
+            fields=[
+                ("verdict", verdict),
+                ("version", form.cleaned_data["version"]),
+                ("next", back),
+            ],
+            confirm_name="confirm_other_assignee",
+            button=f"Mark it “{Claim.Verdict(verdict).label}” anyway",
+            back=back,
+        )
     try:
         review_submit(
             claim_id=claim.pk,
@@ -304,12 +329,134 @@ def claim_assignment(request: HttpRequest) -> HttpResponse:
         count = claims_unassign(claim_ids=ids, user=request.user)
         done = f"{count} claim{'s' if count != 1 else ''} given back."
     else:
-        count = claims_assign(claim_ids=ids, user=request.user)
+        take_over = request.POST.get("confirm") == CONFIRMED
+        held = _held_by_others(ids, request.user)
+        if held and not take_over:
+            if _is_htmx(request) and len(ids) == 1:
+                return _row_response(request, ids[0], confirm_takeover=True)
+            return _render_confirm(
+                request,
+                title="Take over claims assigned to someone else?",
+                lines=[_held_line(claim) for claim in held],
+                action=request.path,
+                fields=[("action", "assign"), ("next", back), *(("claim", pk) for pk in ids)],
+                confirm_name="confirm",
+                button="Take them over" if len(held) > 1 else "Take it over",
+                back=back,
+                note="They will see a notice in their “My claims”.",
+            )
+        count = claims_assign(claim_ids=ids, user=request.user, take_over=take_over)
         done = f"{count} claim{'s' if count != 1 else ''} assigned to you."
     if _is_htmx(request) and len(ids) == 1:
         return _row_response(request, ids[0])
     messages.success(request, done)
     return redirect(back)
+
+
+def _held_by_other(claim: Claim, user) -> bool:
+    return claim.assigned_to_id is not None and claim.assigned_to_id != user.pk
+
+
+def _held_by_others(ids: list[int], user) -> list[Claim]:
+    return list(
+        Claim.objects.filter(pk__in=ids)
+        .unreviewed()
+        .held_by_others(user)
+        .select_related("assigned_to")
+        .order_by("pk")
+    )
+
+
+def _held_line(claim: Claim) -> str:
+    who = claim.assigned_to.get_username() if claim.assigned_to else "someone"
+    return f"Claim #{claim.pk} “{claim.text}” is assigned to {who}."
+
+
+def _render_confirm(
+    request: HttpRequest,
+    *,
+    title: str,
+    lines: list[str],
+    action: str,
+    fields: list[tuple[str, object]],
+    confirm_name: str,
+    button: str,
+    back: str,
+    note: str = "",
+) -> HttpResponse:
+    """A page asking the editor to confirm an action on claims someone else holds; the
+    form sends the same request again with the confirmation added."""
+    context = {
+        "title": title,
+        "lines": lines,
+        "action": action,
+        "fields": fields,
+        "confirm_name": confirm_name,
+        # "yes" reads as ticked for the forms' BooleanFields too.
+        "confirm_value": CONFIRMED,
+        "button": button,
+        "back": back,
+        "note": note,
+    }
+    return render(request, "claims/claim_confirm.html", context, status=409)
+
+
+@editor_required
+@require_POST
+def claim_bulk_verdict(request: HttpRequest) -> HttpResponse:
+    """One verdict for the ticked rows, each saved under the version its row showed."""
+    form = BulkVerdictForm(request.POST)
+    back = _safe_next(request, reverse("claims:claim_queue"))
+    if not form.is_valid():
+        if "claim" in form.errors:
+            messages.error(request, "Tick at least one claim first.")
+        else:
+            messages.error(request, "That verdict could not be read.")
+        return redirect(back)
+    verdict = Claim.Verdict(form.cleaned_data["verdict"])
+    versions = form.versions()
+    unreadable = [pk for pk, version in versions.items() if version is None]
+    versions = {pk: v for pk, v in versions.items() if v is not None}
+    held = _held_by_others(list(versions), request.user)
+    if held and not form.cleaned_data["confirm_other_assignee"]:
+        return _render_confirm(
+            request,
+            title="Give a verdict on claims assigned to someone else?",
+            lines=[_held_line(claim) for claim in held],
+            action=request.path,
+            fields=[
+                ("verdict", verdict.value),
+                ("next", back),
+                *(("claim", pk) for pk in versions),
+                *((f"version-{pk}", v) for pk, v in versions.items()),
+            ],
+            confirm_name="confirm_other_assignee",
+            button=f"Mark all {len(versions)} “{verdict.label}”",
+            back=back,
+        )
+    result = reviews_submit_bulk(reviewer=request.user, verdict=verdict, versions=versions)
+    if result.applied:
+        count = len(result.applied)
+        messages.success(
+            request, f"{count} claim{'s' if count != 1 else ''} marked “{verdict.label}”."
+        )
+    for claim_id, stale in result.stale:
+        messages.error(request, f"Claim #{claim_id} not changed: {stale}")
+    for claim_id in result.missing:
+        messages.error(request, f"Claim #{claim_id} not changed: it no longer exists.")
+    for claim_id in unreadable:
+        messages.error(
+            request, f"Claim #{claim_id} not changed: reload the queue and tick it again."
+        )
+    return redirect(back)
+
+
+@editor_required
+@require_POST
+def takeover_notices_seen(request: HttpRequest) -> HttpResponse:
+    """Dismiss the notices about claims other editors took over."""
+    takeover_notices_dismiss(user=request.user)
+    return redirect(_safe_next(request, reverse("claims:claim_queue") + "?mine=on"))
 
 
 # --- A claim ----------------------------------------------------------------------
@@ -322,10 +469,12 @@ def _render_claim(
     verdict_form: VerdictForm | None = None,
     correction_form: CorrectionForm | None = None,
     stale: StaleVersion | None = None,
+    held_by_other: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "claim": claim,
+        "held_by_other": held_by_other,
         "verdict_form": verdict_form or VerdictForm(initial={"version": claim.version}),
         "correction_form": correction_form or CorrectionForm.for_claim(claim),
         "stale": stale,
@@ -360,6 +509,13 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_claim(request, claim, verdict_form=form, status=400)
     data = form.cleaned_data
+    if _held_by_other(claim, request.user) and not data["confirm_other_assignee"]:
+        # Nothing is saved yet: the form comes back as it was sent, now confirming.
+        resubmit = request.POST.copy()
+        resubmit["confirm_other_assignee"] = "on"
+        return _render_claim(
+            request, claim, verdict_form=VerdictForm(resubmit), held_by_other=True, status=409
+        )
     evidence = None
     if form.has_evidence():
         evidence = EvidenceInput(
