@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0006_i11a_story_features"),
+        ("claims", "0008_iops_article_send_failed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
