@@ -14,7 +14,7 @@ from claims.services.review import (
     review_submit,
 )
 
-from .factories import ArticleFactory, ClaimFactory
+from .factories import ArticleFactory, ClaimFactory, QuantityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +122,15 @@ def test_compare_figures_by_ranges(mine, theirs, relation, difference):
     assert (got_relation, got_difference) == (relation, difference)
 
 
-def test_claims_related_same_event_and_unit_across_articles():
-    claim = ClaimFactory(text="more than 80", value=80, lower=80, upper=None)
-    agreeing = ClaimFactory(qualifier="exact", value=85, lower=85, upper=85)
-    conflicting = ClaimFactory(qualifier="exact", value=40, lower=40, upper=40)
-    repeat = ClaimFactory(article=claim.article, start=claim.start + 500)
-    ClaimFactory(unit="soldier")  # another counted thing
-    ClaimFactory(event="wound")  # another event
+def test_claims_related_only_the_same_quantity():
+    quantity = QuantityFactory()
+    same = {"quantity": quantity, "measure": "deaths"}
+    claim = ClaimFactory(text="more than 80", value=80, lower=80, upper=None, **same)
+    agreeing = ClaimFactory(qualifier="exact", value=85, lower=85, upper=85, **same)
+    conflicting = ClaimFactory(qualifier="exact", value=40, lower=40, upper=40, **same)
+    repeat = ClaimFactory(article=claim.article, start=claim.start + 500, **same)
+    ClaimFactory(measure="deaths")  # the same words, but no quantity: another story
+    ClaimFactory(quantity=QuantityFactory(story=quantity.story, population="children"))
     related = claims_related(claim)
     by_id = {r.claim.pk: r for r in related}
     assert set(by_id) == {agreeing.pk, conflicting.pk, repeat.pk}
@@ -140,7 +142,7 @@ def test_claims_related_same_event_and_unit_across_articles():
     assert related[0].claim == conflicting
 
 
-def test_claims_related_none_without_counted_thing():
-    claim = ClaimFactory(unit="")
-    ClaimFactory(unit="")
+def test_claims_related_none_without_a_quantity():
+    claim = ClaimFactory()
+    ClaimFactory()
     assert claims_related(claim) == []

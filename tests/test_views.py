@@ -12,7 +12,13 @@ from claims.models import Article, Claim, Evidence, Review
 from claims.services.review import review_submit
 
 from .conftest import client_for
-from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory
+from .factories import (
+    ArticleFactory,
+    ClaimFactory,
+    QuantityFactory,
+    ReviewFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -544,9 +550,13 @@ def test_assign_without_ticks_says_so(editor):
 
 @pytest.fixture
 def reported():
-    """A claim with a conflicting figure elsewhere and a repeat in its own article."""
-    article = ArticleFactory(body="x" * 200)
+    """A claim with a conflicting figure elsewhere and a repeat in its own article, all
+    three measuring the same quantity of one story."""
+    quantity = QuantityFactory()
+    same = {"quantity": quantity, "measure": quantity.measure}
+    article = ArticleFactory(body="x" * 200, story=quantity.story)
     claim = ClaimFactory(
+        **same,
         article=article,
         start=10,
         end=22,
@@ -554,8 +564,9 @@ def reported():
         sentence="Yesterday more than 80 people were killed, the monitor said.",
         attribution="Syrian Observatory",
     )
-    ClaimFactory(article=article, start=100, end=112)  # the same figure again
+    ClaimFactory(article=article, start=100, end=112, **same)  # the same figure again
     other = ClaimFactory(
+        **same,
         text="about 40",
         value=40,
         lower=None,
@@ -564,7 +575,9 @@ def reported():
         start=0,
         end=8,
         sentence="About 40 people were killed.",
-        article=ArticleFactory(title="Other outlet", source=SourceFactory(name="Other Wire")),
+        article=ArticleFactory(
+            title="Other outlet", source=SourceFactory(name="Other Wire"), story=quantity.story
+        ),
     )
     return claim, other
 
@@ -622,12 +635,12 @@ def test_claim_page_query_count_does_not_grow_with_related(
     claim, other = reported
     client = client_for(editor)
     client.get(claim.get_absolute_url())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(claim.get_absolute_url())
     for _ in range(5):
         ClaimFactory(article=ArticleFactory())
         ReviewFactory(claim=claim)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(claim.get_absolute_url())
 
 
@@ -777,12 +790,12 @@ def test_dashboard_bars_link_to_the_filtered_queue(editor, reported):
 def test_dashboard_query_count_is_fixed(editor, django_assert_num_queries):
     client = client_for(editor)
     client.get(reverse("claims:dashboard"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("claims:dashboard"))
     for i in range(6):
         claim = ClaimFactory(article=ArticleFactory(), value=10 * i, lower=10 * i)
         ReviewFactory(claim=claim)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("claims:dashboard"))
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim, Evidence, Review, Source
+from claims.services.xref import Relation, figures_relation
 
 # What an editor may correct in the extractor's reading of a figure.
 CORRECTABLE_FIELDS = (
@@ -216,11 +216,6 @@ def claims_unassign(*, claim_ids: list[int], user) -> int:
 # --- Cross-referencing ------------------------------------------------------------
 
 
-class Relation(StrEnum):
-    AGREES = "agrees"
-    CONFLICTS = "conflicts"
-
-
 @dataclass(frozen=True)
 class RelatedFigure:
     claim: Claim
@@ -267,15 +262,16 @@ def compare_figures(claim: Claim, other: Claim) -> tuple[Relation, float, float 
 
 
 def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
-    """Figures for the same event and counted thing elsewhere, and repeats in the article.
+    """The other figures of the same quantity (same story, measure, population, period
+    and place), and its repeats in the article.
 
-    Conflicts come first, then figures from other articles before repeats, newest
-    articles first.
+    Conflicts come first, then updates, then agreeing figures; figures from other
+    articles before repeats, newest articles first.
     """
-    if not claim.unit:
+    if claim.quantity_id is None:
         return []
     candidates = (
-        Claim.objects.filter(unit=claim.unit, event=claim.event, kind=claim.kind)
+        Claim.objects.filter(quantity_id=claim.quantity_id)
         .exclude(pk=claim.pk)
         .with_article()
         # The figures are shown with their sentence; the articles' full text is not needed.
@@ -284,15 +280,16 @@ def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
     )
     related = []
     for other in candidates:
-        relation, difference, percent = compare_figures(claim, other)
+        _, difference, percent = compare_figures(claim, other)
         related.append(
             RelatedFigure(
                 claim=other,
-                relation=relation,
+                relation=figures_relation(claim, other, measure=claim.measure),
                 same_article=other.article_id == claim.article_id,
                 difference=difference,
                 difference_percent=percent,
             )
         )
-    related.sort(key=lambda r: (r.relation is Relation.AGREES, r.same_article))
+    order = {Relation.CONFLICTS: 0, Relation.UPDATES: 1, Relation.AGREES: 2}
+    related.sort(key=lambda r: (order[r.relation], r.same_article))
     return related

@@ -1,0 +1,94 @@
+"""What a story page shows: each quantity's figures in report order, their relations,
+the spread and the conflicts. A fixed number of queries, whatever the story's size."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from claims.models import Claim, Quantity, Story
+from claims.services.xref import QuantityFigure, Relation, quantity_figures
+
+
+@dataclass(frozen=True)
+class QuantityTable:
+    quantity: Quantity
+    figures: list[QuantityFigure]
+
+    @property
+    def label(self) -> str:
+        return quantity_label(self.quantity)
+
+    @property
+    def conflict_count(self) -> int:
+        return sum(1 for f in self.figures if f.conflicts_with)
+
+    @property
+    def has_conflict(self) -> bool:
+        return any(f.relation is Relation.CONFLICTS or f.conflicts_with for f in self.figures)
+
+    @property
+    def spread(self) -> tuple[float | None, float | None]:
+        """The lowest and the highest number any of the figures commits to."""
+        ends = [end for f in self.figures for end in finite_ends(f.claim)]
+        return (min(ends), max(ends)) if ends else (None, None)
+
+
+def finite_ends(claim: Claim) -> list[float]:
+    """The figure's interval ends that are numbers (an open end is left out)."""
+    low, high = claim.bounds
+    ends = [v for v in (low, high) if v is not None and math.isfinite(v)]
+    if not ends and claim.value is not None:
+        ends = [claim.value]
+    return ends
+
+
+def quantity_label(quantity: Quantity) -> str:
+    """“Deaths · civilians · one incident · in Douma”, as an editor reads it."""
+    measure = (
+        Claim.Measure(quantity.measure).label
+        if quantity.measure in Claim.Measure.values
+        else quantity.measure
+    )
+    parts = [measure]
+    if quantity.population:
+        parts.append(quantity.population)
+    if quantity.period in Claim.Period.values:
+        parts.append(Claim.Period(quantity.period).label.lower())
+    if quantity.place:
+        parts.append(f"in {quantity.place}")
+    return " · ".join(parts)
+
+
+def story_quantity_tables(
+    story: Story, *, claims: QuerySet | None = None, exclude_quantity: int | None = None
+) -> list[QuantityTable]:
+    """The story's quantities with their figures; conflicts first, then the most reported.
+
+    ``claims`` narrows the figures shown (consumers see reviewed figures only); a
+    quantity left with no figure is left out. Two queries.
+    """
+    quantities = {q.pk: q for q in Quantity.objects.filter(story=story)}
+    if exclude_quantity is not None:
+        quantities.pop(exclude_quantity, None)
+    claims = Claim.objects.all() if claims is None else claims
+    rows = (
+        claims.filter(quantity_id__in=list(quantities))
+        .select_related("article", "article__source")
+        .defer("article__body")
+        .order_by("quantity_id", "article_id", "start")
+    )
+    grouped: dict[int, list[Claim]] = {}
+    for claim in rows:
+        grouped.setdefault(claim.quantity_id, []).append(claim)
+    tables = [
+        QuantityTable(
+            quantity=quantities[pk],
+            figures=quantity_figures(members, measure=quantities[pk].measure),
+        )
+        for pk, members in grouped.items()
+    ]
+    tables.sort(key=lambda t: (not t.has_conflict, -len(t.figures), t.quantity.pk))
+    return tables
