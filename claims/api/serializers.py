@@ -31,6 +31,11 @@ CLAIM_FIELDS = (
     "event",
     "trend",
     "attribution",
+    "measure",
+    "population",
+    "period",
+    "quantity_id",
+    "article__story_id",
     "is_quote",
     "sentence",
     "checkworthiness",
@@ -159,6 +164,24 @@ class ClaimOutputSerializer(serializers.Serializer):
     event = serializers.CharField(allow_blank=True)
     trend = serializers.CharField(allow_blank=True)
     attribution = serializers.CharField(allow_blank=True)
+    measure = serializers.ChoiceField(
+        choices=Claim.Measure.choices, allow_blank=True, help_text="What the figure counts."
+    )
+    population = serializers.CharField(
+        allow_blank=True, help_text="Who or what is counted (people, civilians, children…)."
+    )
+    period = serializers.ChoiceField(
+        choices=Claim.Period.choices,
+        allow_blank=True,
+        help_text="One incident, a stated stretch of time, or since the start.",
+    )
+    story = serializers.IntegerField(
+        allow_null=True, help_text="The story (event) its article belongs to."
+    )
+    quantity = serializers.IntegerField(
+        allow_null=True,
+        help_text="The figures of the story that measure the same thing share this id.",
+    )
     is_quote = serializers.BooleanField()
     checkworthiness = serializers.FloatField()
     verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
@@ -190,6 +213,11 @@ class ClaimOutputSerializer(serializers.Serializer):
             "event": row["event"],
             "trend": row["trend"],
             "attribution": row["attribution"],
+            "measure": row["measure"],
+            "population": row["population"],
+            "period": row["period"],
+            "story": row["article__story_id"],
+            "quantity": row["quantity_id"],
             "is_quote": row["is_quote"],
             "checkworthiness": row["checkworthiness"],
             "verdict": row["verdict"],
