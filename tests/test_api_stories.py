@@ -287,3 +287,15 @@ def test_api_claims_carry_measure_population_period_story_and_quantity(story, ap
         "story": story.pk,
         "quantity": first.quantity_id,
     }
+
+
+def test_api_claim_related_query_count_does_not_grow(story, editor, django_assert_num_queries):
+    first = story.figures[0]
+    client = api_client(editor)
+    client.get(f"{API}/claims/{first.pk}/related/")
+    with django_assert_num_queries(5):
+        client.get(f"{API}/claims/{first.pk}/related/")
+    for article in story.article_list:
+        _figure(article, first.quantity, 60, start=400)
+    with django_assert_num_queries(5):
+        client.get(f"{API}/claims/{first.pk}/related/")
