@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -10,7 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from claims.models import Claim, Evidence, Review, Source
-from claims.services.xref import Relation, figures_relation
+from claims.services import xref
+from claims.services.xref import Relation
 
 # What an editor may correct in the extractor's reading of a figure.
 CORRECTABLE_FIELDS = (
@@ -232,64 +232,53 @@ class RelatedFigure:
         return self.relation is Relation.AGREES
 
 
-def _interval(claim: Claim) -> tuple[float, float]:
-    low, high = claim.bounds
-    return (
-        -math.inf if low is None else low,
-        math.inf if high is None else high,
-    )
-
-
 def compare_figures(claim: Claim, other: Claim) -> tuple[Relation, float, float | None]:
-    """Whether two figures can both be true, and how far apart they are.
+    """Whether two figures' intervals overlap, and how far apart they are.
 
     Each figure is read as the interval it commits to ("more than 80" is 80..∞,
-    "thousands" 2,000..9,999); figures agree when their intervals overlap.
+    "thousands" 2,000..9,999). Time plays no part here; ``xref.relate`` adds it.
     """
-    lo, hi = _interval(claim)
-    other_lo, other_hi = _interval(other)
-    if other_lo > hi:
-        gap = other_lo - hi
-    elif other_hi < lo:
-        gap = other_hi - lo
-    else:
-        return Relation.AGREES, 0.0, 0.0
-    reference = hi if gap > 0 else lo
-    percent = (
-        round(100 * gap / abs(reference), 1) if math.isfinite(reference) and reference else None
-    )
-    return Relation.CONFLICTS, gap, percent
+    gap, percent = xref.difference(claim, other)
+    return (Relation.AGREES if gap == 0 else Relation.CONFLICTS), gap, percent
 
 
 def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
-    """The other figures of the same quantity (same story, measure, population, period
-    and place), and its repeats in the article.
+    """The other figures of the claim's quantity: the same story, measure, population,
+    period and place, from every article (repeats in its own article included).
 
-    Conflicts come first, then updates, then agreeing figures; figures from other
-    articles before repeats, newest articles first.
+    Never a match on words across stories: a claim without a quantity has none.
+    Conflicts come first, then figures from other articles before repeats, in the
+    order they were reported.
     """
     if claim.quantity_id is None:
         return []
-    candidates = (
+    candidates = list(
         Claim.objects.filter(quantity_id=claim.quantity_id)
         .exclude(pk=claim.pk)
         .with_article()
         # The figures are shown with their sentence; the articles' full text is not needed.
         .defer("article__body")
-        .order_by("-article__created_at", "start")[:limit]
+        .order_by("article_id", "start")[:limit]
     )
     related = []
     for other in candidates:
-        _, difference, percent = compare_figures(claim, other)
+        gap, percent = xref.difference(claim, other)
         related.append(
             RelatedFigure(
                 claim=other,
-                relation=figures_relation(claim, other, measure=claim.measure),
+                relation=xref.relate(claim, other),
                 same_article=other.article_id == claim.article_id,
-                difference=difference,
+                difference=gap,
                 difference_percent=percent,
             )
         )
-    order = {Relation.CONFLICTS: 0, Relation.UPDATES: 1, Relation.AGREES: 2}
-    related.sort(key=lambda r: (order[r.relation], r.same_article))
+    related.sort(
+        key=lambda r: (
+            r.relation is not Relation.CONFLICTS,
+            r.same_article,
+            xref.published_time(r.claim),
+            r.claim.article_id,
+            r.claim.start,
+        )
+    )
     return related

@@ -2,8 +2,8 @@
 
 Every article an editor touches is marked as placed by them (``story_placed_by``), so
 that automatic assignment, however often it runs again, leaves it where they put it.
-Each service refreshes the stories it changed, and deletes a story left with no
-article: an empty story is about nothing.
+Each service refreshes the stories it changed; refreshing deletes a story left with no
+article, as an empty story is about nothing.
 """
 
 from __future__ import annotations
@@ -34,13 +34,6 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _refresh_or_drop(story_id: int) -> None:
-    if Article.objects.filter(story_id=story_id).exists():
-        story_refresh(story_id=story_id)
-    else:
-        Story.objects.filter(pk=story_id).delete()
-
-
 @transaction.atomic
 def article_move(*, article_id: int, story_id: int, editor) -> Article:
     """Put one article into another story, for good."""
@@ -53,7 +46,7 @@ def article_move(*, article_id: int, story_id: int, editor) -> Article:
         raise StoryEditError("The article is already in that story.")
     Article.objects.filter(pk=article.pk).update(story=target, story_placed_by=editor)
     if previous is not None:
-        _refresh_or_drop(previous)
+        story_refresh(story_id=previous)
     story_refresh(story_id=target.pk)
     article.refresh_from_db()
     return article

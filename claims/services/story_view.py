@@ -4,18 +4,58 @@ the spread and the conflicts. A fixed number of queries, whatever the story's si
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import QuerySet
 
 from claims.models import Claim, Quantity, Story
-from claims.services.xref import QuantityFigure, Relation, quantity_figures
+from claims.services.xref import Relation, published_time, relate
+
+# The strongest relation to the earlier reports is the one a row shows.
+_STRENGTH = {Relation.AGREES: 0, Relation.UPDATES: 1, Relation.CONFLICTS: 2}
+
+
+@dataclass
+class FigureRow:
+    """One figure of a quantity as a row of its table, numbered in report order."""
+
+    claim: Claim
+    number: int
+    published_at: datetime
+    # Against the figures reported before it: None for the first report.
+    relation: Relation | None = None
+    # The numbers of the rows it conflicts with, earlier or later.
+    conflicts_with: list[int] = field(default_factory=list)
+
+
+def figure_rows(claims: list[Claim]) -> list[FigureRow]:
+    """One quantity's figures in the order they were reported, each with its strongest
+    relation to the earlier ones and the figures it conflicts with.
+
+    ``claims`` carry their article (for the publication time).
+    """
+    ordered = sorted(claims, key=lambda c: (published_time(c), c.article_id, c.start))
+    rows = [
+        FigureRow(claim=c, number=i, published_at=published_time(c))
+        for i, c in enumerate(ordered, start=1)
+    ]
+    for i, row in enumerate(rows):
+        for j, other in enumerate(rows):
+            if i == j:
+                continue
+            relation = relate(row.claim, other.claim)
+            if relation is Relation.CONFLICTS:
+                row.conflicts_with.append(other.number)
+            if j < i and (row.relation is None or _STRENGTH[relation] > _STRENGTH[row.relation]):
+                row.relation = relation
+    return rows
 
 
 @dataclass(frozen=True)
 class QuantityTable:
     quantity: Quantity
-    figures: list[QuantityFigure]
+    figures: list[FigureRow]
 
     @property
     def label(self) -> str:
@@ -84,10 +124,7 @@ def story_quantity_tables(
     for claim in rows:
         grouped.setdefault(claim.quantity_id, []).append(claim)
     tables = [
-        QuantityTable(
-            quantity=quantities[pk],
-            figures=quantity_figures(members, measure=quantities[pk].measure),
-        )
+        QuantityTable(quantity=quantities[pk], figures=figure_rows(members))
         for pk, members in grouped.items()
     ]
     tables.sort(key=lambda t: (not t.has_conflict, -len(t.figures), t.quantity.pk))

@@ -1,7 +1,8 @@
-"""How the figures of one quantity relate to each other (the cross-referencing contract).
+"""How two figures of the same quantity relate: agrees, updates or conflicts.
 
-Two figures of the same quantity agree when their intervals overlap; a later, higher
-figure for a count that only grows updates the earlier one; anything else conflicts.
+The one place for the cross-referencing rules (the contract's section 3): the story
+page, the claim page's related figures, the conflict flags and the API all read
+their relations from here.
 """
 
 from __future__ import annotations
@@ -13,18 +14,9 @@ from enum import StrEnum
 
 from claims.models import Claim
 
-# Counts that only grow once counted: a later, higher figure is news, not a contradiction.
-GROWING_MEASURES = frozenset(
-    {
-        Claim.Measure.DEATHS,
-        Claim.Measure.INJURIES,
-        Claim.Measure.CASUALTIES,
-        Claim.Measure.MISSING,
-        Claim.Measure.DISPLACED,
-        Claim.Measure.REFUGEES,
-        Claim.Measure.DETAINED,
-        Claim.Measure.ATTACKS,
-    }
+# Counts that only grow once counted: a later, higher toll is news, not a contradiction.
+GROW_ONLY_MEASURES = frozenset(
+    {"deaths", "injuries", "casualties", "missing", "displaced", "refugees", "detained", "attacks"}
 )
 
 
@@ -34,64 +26,88 @@ class Relation(StrEnum):
     CONFLICTS = "conflicts"
 
 
-def published_at(claim: Claim) -> datetime:
+def published_time(claim: Claim) -> datetime:
     """When the figure was reported: its article's publication time, else when it came in."""
     article = claim.article
     return article.published_at or article.created_at
 
 
-def _interval(claim: Claim) -> tuple[float, float]:
+def interval(claim: Claim) -> tuple[float, float]:
+    """The figure's bounds with open ends as infinities ("more than 80" is 80..∞)."""
     low, high = claim.bounds
     return (-math.inf if low is None else low, math.inf if high is None else high)
 
 
-def figures_relation(claim: Claim, other: Claim, *, measure: str) -> Relation:
-    """The relation of two figures of one quantity (symmetric)."""
-    low, high = _interval(claim)
-    other_low, other_high = _interval(other)
-    if low <= other_high and other_low <= high:
+def relate(claim: Claim, other: Claim) -> Relation:
+    """How ``other`` relates to ``claim``, two figures of the same quantity.
+
+    ``agrees`` when their intervals overlap; ``updates`` when the measure only grows
+    and the figure published later is the higher one; ``conflicts`` otherwise. Both
+    claims need their article loaded (for the publication time).
+    """
+    lo, hi = interval(claim)
+    other_lo, other_hi = interval(other)
+    if lo <= other_hi and other_lo <= hi:
         return Relation.AGREES
-    if measure in GROWING_MEASURES:
-        earlier, later = sorted((claim, other), key=published_at)
-        if (
-            published_at(earlier) < published_at(later)
-            and _interval(later)[0] > _interval(earlier)[1]
-        ):
+    if claim.measure in GROW_ONLY_MEASURES:
+        mine, theirs = published_time(claim), published_time(other)
+        if mine != theirs and (theirs > mine) == (other_lo > hi):
             return Relation.UPDATES
     return Relation.CONFLICTS
 
 
-@dataclass
+def difference(claim: Claim, other: Claim) -> tuple[float, float | None]:
+    """How far apart two figures' intervals are: 0 when they overlap, else the gap
+    (signed, + when ``other`` is higher), and the gap relative to ``claim``."""
+    lo, hi = interval(claim)
+    other_lo, other_hi = interval(other)
+    if other_lo > hi:
+        gap = other_lo - hi
+    elif other_hi < lo:
+        gap = other_hi - lo
+    else:
+        return 0.0, 0.0
+    reference = hi if gap > 0 else lo
+    percent = (
+        round(100 * gap / abs(reference), 1) if math.isfinite(reference) and reference else None
+    )
+    return gap, percent
+
+
+def conflicting_ids(claims: list[Claim]) -> set[int]:
+    """The claims among one quantity's figures that some other figure conflicts with."""
+    found: set[int] = set()
+    for i, claim in enumerate(claims):
+        for other in claims[i + 1 :]:
+            if relate(claim, other) is Relation.CONFLICTS:
+                found.update((claim.pk, other.pk))
+    return found
+
+
+@dataclass(frozen=True)
 class QuantityFigure:
-    """One figure of a quantity, with how it stands against the others."""
+    """One reported figure of a quantity, with how every other figure relates to it."""
 
     claim: Claim
-    number: int
-    published_at: datetime
-    # Against the figures reported before it: None for the first report.
-    relation: Relation | None = None
-    conflicts_with: list[int] = field(default_factory=list)
+    published: datetime
+    relations: dict[int, Relation] = field(default_factory=dict)
+
+    @property
+    def in_conflict(self) -> bool:
+        return any(r is Relation.CONFLICTS for r in self.relations.values())
 
 
-def quantity_figures(claims: list[Claim], *, measure: str) -> list[QuantityFigure]:
-    """The figures of one quantity in the order they were reported, each with its
-    relation to the earlier ones (the worst of them) and the figures it conflicts with.
-
-    ``claims`` carry their article (``select_related``).
-    """
-    ordered = sorted(claims, key=lambda c: (published_at(c), c.article_id, c.start))
-    figures = [
-        QuantityFigure(claim=c, number=i, published_at=published_at(c))
-        for i, c in enumerate(ordered, start=1)
+def quantity_figures(*, quantity_id: int) -> list[QuantityFigure]:
+    """A quantity's figures in the order they were reported, each with its relations."""
+    claims = list(
+        Claim.objects.filter(quantity_id=quantity_id).with_article().defer("article__body")
+    )
+    claims.sort(key=lambda c: (published_time(c), c.article_id, c.start))
+    return [
+        QuantityFigure(
+            claim=claim,
+            published=published_time(claim),
+            relations={o.pk: relate(claim, o) for o in claims if o.pk != claim.pk},
+        )
+        for claim in claims
     ]
-    rank = {Relation.AGREES: 0, Relation.UPDATES: 1, Relation.CONFLICTS: 2}
-    for i, figure in enumerate(figures):
-        for j, other in enumerate(figures):
-            if i == j:
-                continue
-            relation = figures_relation(figure.claim, other.claim, measure=measure)
-            if relation is Relation.CONFLICTS:
-                figure.conflicts_with.append(other.number)
-            if j < i and (figure.relation is None or rank[relation] > rank[figure.relation]):
-                figure.relation = relation
-    return figures
