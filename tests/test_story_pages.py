@@ -468,3 +468,17 @@ def test_dashboard_lists_stories_with_conflicts_newest_first(editor, story):
     response = client_for(editor).get(reverse("claims:dashboard"))
     assert [s.pk for s in response.context["figures"].conflicting_stories] == [story.pk, older.pk]
     assert "Calm story" not in response.content.decode()
+
+
+def test_story_page_names_a_few_conflicting_figures_and_counts_the_rest():
+    from claims.services.story_view import story_quantity_tables
+
+    story = StoryFactory()
+    quantity = QuantityFactory(story=story)
+    articles = _articles(story, 8)
+    for article in articles[:7]:
+        _figure(article, quantity, text="10", value=10)
+    _figure(articles[7], quantity, text="500", value=5)  # lower and later: conflicts with all
+    (table,) = story_quantity_tables(story)
+    assert table.figures[-1].conflicts_label == "#1, #2, #3, #4, #5 and 2 more"
+    assert table.figures[0].conflicts_label == "#8"

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 from claims.models import Claim, Quantity, Story
 from claims.services.xref import Relation, published_time, relate
 
+# A row names this many of the figures it conflicts with, then counts the rest.
+CONFLICTS_NAMED = 5
 # The strongest relation to the earlier reports is the one a row shows.
 _STRENGTH = {Relation.AGREES: 0, Relation.UPDATES: 1, Relation.CONFLICTS: 2}
 
@@ -28,6 +30,13 @@ class FigureRow:
     # The numbers of the rows it conflicts with, earlier or later.
     conflicts_with: list[int] = field(default_factory=list)
 
+    @property
+    def conflicts_label(self) -> str:
+        """“#1, #4” or, for many, the first few and how many more."""
+        shown = ", ".join(f"#{n}" for n in self.conflicts_with[:CONFLICTS_NAMED])
+        more = len(self.conflicts_with) - CONFLICTS_NAMED
+        return f"{shown} and {more} more" if more > 0 else shown
+
 
 def figure_rows(claims: list[Claim]) -> list[FigureRow]:
     """One quantity's figures in the order they were reported, each with its strongest
@@ -40,15 +49,17 @@ def figure_rows(claims: list[Claim]) -> list[FigureRow]:
         FigureRow(claim=c, number=i, published_at=published_time(c))
         for i, c in enumerate(ordered, start=1)
     ]
+    # Relations are symmetric: each pair is worked out once.
     for i, row in enumerate(rows):
-        for j, other in enumerate(rows):
-            if i == j:
-                continue
-            relation = relate(row.claim, other.claim)
+        for later in rows[i + 1 :]:
+            relation = relate(row.claim, later.claim)
             if relation is Relation.CONFLICTS:
-                row.conflicts_with.append(other.number)
-            if j < i and (row.relation is None or _STRENGTH[relation] > _STRENGTH[row.relation]):
-                row.relation = relation
+                row.conflicts_with.append(later.number)
+                later.conflicts_with.append(row.number)
+            if later.relation is None or _STRENGTH[relation] > _STRENGTH[later.relation]:
+                later.relation = relation
+    for row in rows:
+        row.conflicts_with.sort()
     return rows
 
 
