@@ -212,7 +212,7 @@ def test_story_page_chart_is_an_accessible_svg_without_links(editor, story):
 
 def test_story_page_chart_draws_bounds_as_bars():
     from claims.services.story_view import story_quantity_tables
-    from claims.templatetags.claims_tags import quantity_chart
+    from claims.templatetags.story_charts import quantity_chart
 
     story = StoryFactory()
     (article,) = _articles(story, 1)
