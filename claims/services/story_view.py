@@ -78,7 +78,7 @@ class QuantityTable:
 
     @property
     def has_conflict(self) -> bool:
-        return any(f.relation is Relation.CONFLICTS or f.conflicts_with for f in self.figures)
+        return any(f.conflicts_with for f in self.figures)
 
     @property
     def spread(self) -> tuple[float | None, float | None]:
