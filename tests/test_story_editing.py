@@ -126,7 +126,11 @@ def test_story_split_takes_the_ticked_articles_into_a_new_story(editor):
     assert (new.title, new.title_edited) == ("Second raid", True)
     assert set(new.articles.values_list("story_placed_by", flat=True)) == {editor.pk}
     first.refresh_from_db()
-    assert first.story_placed_by is None
+    # The one left behind is placed too, so that a re-run cannot join the two again.
+    assert first.story_placed_by == editor
+    for article in (first, second, third):
+        article_assign_story(article_id=article.pk)
+    assert Article.objects.filter(story=story).count() == 1
 
 
 def test_story_split_of_every_article_is_refused(editor):

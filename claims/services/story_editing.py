@@ -94,6 +94,9 @@ def story_split(*, story_id: int, article_ids: list[int], editor, title: str = "
     title = _clean_title(title)
     new = Story.objects.create(title=title or story.title, title_edited=bool(title))
     Article.objects.filter(pk__in=wanted).update(story=new, story_placed_by=editor)
+    # Those left behind are placed too: otherwise a re-run could join them to the new
+    # story again and undo the split.
+    Article.objects.filter(pk__in=members - wanted).update(story_placed_by=editor)
     story_refresh(story_id=story.pk)
     return story_refresh(story_id=new.pk)
 
