@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine with Python 3.11+:
 #   make run   - install, migrate, seed, and start the web app and a worker
 #   make test  - install with the test tools, and run the whole suite
+#   make test-fast - the quick loop while working: no browser, no real workers, no
+#                    fresh interpreters (`make test` is what CI runs)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install clean
+.PHONY: run test test-fast lint format install clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newsfacts needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -38,6 +40,10 @@ run: $(STAMP)
 test: export DJANGO_DEBUG ?= 1
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: export DJANGO_DEBUG ?= 1
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -m "not browser and not services and not subprocess" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -29,12 +29,7 @@ class SourceAdmin(admin.ModelAdmin):
     inlines = [SourceDomainInline, FeedInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(article_count=Count("articles", distinct=True))
-            .prefetch_related("domains")
-        )
+        return super().get_queryset(request).with_article_counts().prefetch_related("domains")
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, obj: Source) -> int:
@@ -107,15 +102,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-run extraction", permissions=["change"])
     def rerun_extraction(self, request, queryset) -> None:
-        ids = list(queryset.order_by().values_list("pk", flat=True))
-        queued = sum(services.article_requeue(article_id=pk) for pk in ids)
-        skipped = len(ids) - queued
-        message = f"{queued} article{'s' if queued != 1 else ''} queued for extraction."
-        if skipped:
-            message += (
-                f" {skipped} skipped: being fetched or extracted right now, or not in English."
-            )
-        self.message_user(request, message, messages.WARNING if skipped else messages.SUCCESS)
+        ids = queryset.order_by().values_list("pk", flat=True)
+        result = services.articles_requeue(article_ids=ids)
+        level = messages.WARNING if result.skipped else messages.SUCCESS
+        self.message_user(request, result.summary(), level)
 
 
 class ReviewInline(admin.TabularInline):

@@ -175,32 +175,28 @@ class QuickVerdictForm(forms.Form):
     version = forms.IntegerField(min_value=1)
 
 
-class CorrectionForm(forms.Form):
-    value = forms.FloatField(required=False)
-    lower = forms.FloatField(required=False)
-    upper = forms.FloatField(required=False)
-    qualifier = forms.ChoiceField(choices=Claim.Qualifier.choices)
-    unit = forms.CharField(required=False, max_length=100, label="Counted thing")
-    event = forms.CharField(required=False, max_length=100)
-    trend = forms.ChoiceField(choices=[("", "—"), *Claim.Trend.choices], required=False)
-    attribution = forms.CharField(required=False, max_length=300)
+class CorrectionForm(forms.ModelForm):
+    """The extractor's reading of a figure (``Claim.READING_FIELDS``), as an editor
+    corrects it. Never saved itself: ``claim_correct`` writes the changes under the
+    optimistic lock, with a history entry."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = Claim
+        fields = Claim.READING_FIELDS
+        labels = {"unit": "Counted thing"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                choices = [c for c in field.choices if c[0] != ""]
+                field.choices = choices if field.required else [("", "—"), *choices]
 
     @classmethod
     def for_claim(cls, claim: Claim) -> CorrectionForm:
-        return cls(
-            initial={
-                "value": claim.value,
-                "lower": claim.lower,
-                "upper": claim.upper,
-                "qualifier": claim.qualifier,
-                "unit": claim.unit,
-                "event": claim.event,
-                "trend": claim.trend,
-                "attribution": claim.attribution,
-                "version": claim.version,
-            }
-        )
+        return cls(instance=claim, initial={"version": claim.version})
 
     def clean(self):
         data = super().clean()

@@ -8,8 +8,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
+
+# "about 80" is read as within 10% either way when compared with other figures.
+APPROXIMATE_MARGIN = 0.1
 
 
 def content_hash_for(text: str) -> str:
@@ -440,16 +444,32 @@ class ClaimQuerySet(models.QuerySet):
             & (Q(checkworthiness__lt=checkworthiness) | Q(pk__lt=pk))
         )
 
+    def with_bounds(self) -> ClaimQuerySet:
+        """Annotate ``bound_low`` / ``bound_high``: ``Claim.bounds`` computed in SQL."""
+        approximate = Q(qualifier=Claim.Qualifier.APPROXIMATE, value__isnull=False)
+        ends = (
+            models.F("value") * (1 - APPROXIMATE_MARGIN),
+            models.F("value") * (1 + APPROXIMATE_MARGIN),
+        )
+
+        def bound(own_field: str, pick):
+            return models.Case(
+                models.When(qualifier=Claim.Qualifier.EXACT, then=models.F("value")),
+                # Least/Greatest keep low below high for negative figures ("about -12").
+                models.When(approximate, then=pick(*ends)),
+                default=models.F(own_field),
+                output_field=models.FloatField(),
+            )
+
+        return self.annotate(bound_low=bound("lower", Least), bound_high=bound("upper", Greatest))
+
     def with_conflict(self) -> ClaimQuerySet:
         """Annotate ``conflict_id``: one figure elsewhere for the same event and counted
         thing whose bounds cannot overlap with this one's, or None.
 
-        Bounds follow ``Claim.bounds`` (exact → value, approximate → value ± 10%, the
-        others → lower/upper; NULL is open-ended), computed in SQL so that the search
-        runs in the database on the (event, unit) index.
+        Bounds are ``with_bounds()`` (NULL is open-ended), so that the search runs in
+        the database on the (event, unit) index.
         """
-        low, high = _bound_expressions()
-        other_low, other_high = _bound_expressions()
         others = (
             Claim.objects.filter(
                 event=models.OuterRef("event"),
@@ -457,19 +477,15 @@ class ClaimQuerySet(models.QuerySet):
                 kind=models.OuterRef("kind"),
             )
             .exclude(pk=models.OuterRef("pk"))
-            .annotate(other_low=other_low, other_high=other_high)
+            .with_bounds()
             .filter(
-                Q(other_low__gt=models.OuterRef("bound_high"))
-                | Q(other_high__lt=models.OuterRef("bound_low"))
+                Q(bound_low__gt=models.OuterRef("bound_high"))
+                | Q(bound_high__lt=models.OuterRef("bound_low"))
             )
             .order_by()
             .values("pk")[:1]
         )
-        return (
-            self.exclude(unit="")
-            .annotate(bound_low=low, bound_high=high)
-            .annotate(conflict_id=models.Subquery(others))
-        )
+        return self.exclude(unit="").with_bounds().annotate(conflict_id=models.Subquery(others))
 
     def conflicts_awaiting_review(self, *, limit: int = 10) -> ClaimQuerySet:
         """Unreviewed figures that another figure contradicts, most check-worthy first."""
@@ -483,29 +499,12 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
-def _bound_expressions():
-    """SQL for the low and high ends of ``Claim.bounds``."""
-    low = models.Case(
-        models.When(qualifier="exact", then=models.F("value")),
-        models.When(qualifier="approximate", then=models.F("value") * 0.9),
-        default=models.F("lower"),
-        output_field=models.FloatField(),
-    )
-    high = models.Case(
-        models.When(qualifier="exact", then=models.F("value")),
-        models.When(qualifier="approximate", then=models.F("value") * 1.1),
-        default=models.F("upper"),
-        output_field=models.FloatField(),
-    )
-    return low, high
-
-
 class Claim(TimestampedModel):
     """A numeric claim found in an article.
 
-    Numbers are floats: the extractor's contract (CONVENTIONS.md) gives floats, the
-    figures in news carry far fewer than the 15 significant digits a double keeps,
-    and range comparisons between claims stay plain SQL comparisons.
+    Numbers are floats: the extractor gives floats, the figures in news carry far
+    fewer than the 15 significant digits a double keeps, and range comparisons
+    between claims stay plain SQL comparisons.
     """
 
     class Qualifier(models.TextChoices):
@@ -556,6 +555,36 @@ class Claim(TimestampedModel):
         FALSE = "false", "False"
         MISLEADING = "misleading", "Misleading"
         UNVERIFIABLE = "unverifiable", "Unverifiable"
+
+    # The extractor's reading of the figure, which an editor may correct. The one list:
+    # extraction writes these, the correction form offers them, the API and the CSV
+    # show them. A new reading field is a column here and a name in this tuple.
+    READING_FIELDS = (
+        "value",
+        "lower",
+        "upper",
+        "qualifier",
+        "unit",
+        "event",
+        "trend",
+        "attribution",
+        "measure",
+        "population",
+        "period",
+    )
+    # Everything extraction writes on a claim: the reading, and where and how the
+    # figure stands in the text. Fields the extractor does not give are left alone.
+    EXTRACTED_FIELDS = (
+        "text",
+        *READING_FIELDS,
+        "kind",
+        "place",
+        "is_quote",
+        "sentence",
+        "sentence_start",
+        "sentence_end",
+        "checkworthiness",
+    )
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     start = models.PositiveIntegerField()
@@ -650,21 +679,21 @@ class Claim(TimestampedModel):
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
-        """The interval the figure commits to, for comparing it with other figures."""
+        """The interval the figure commits to, for comparing it with other figures.
+
+        Exact is its value, approximate its value ± ``APPROXIMATE_MARGIN``, the others
+        their own lower and upper (None where the text commits to no bound). Lists and
+        filters compute the same in SQL with ``ClaimQuerySet.with_bounds()``.
+        """
         if self.qualifier == self.Qualifier.EXACT:
             return self.value, self.value
         if self.qualifier == self.Qualifier.APPROXIMATE and self.value is not None:
-            # "about 80" is read as within 10% either way when compared with others.
-            return self.value * 0.9, self.value * 1.1
+            ends = (self.value * (1 - APPROXIMATE_MARGIN), self.value * (1 + APPROXIMATE_MARGIN))
+            return min(ends), max(ends)
         return self.lower, self.upper
 
 
 # --- Reviews and evidence ---------------------------------------------------------
-
-
-class ReviewQuerySet(models.QuerySet):
-    def with_people(self) -> ReviewQuerySet:
-        return self.select_related("reviewer", "claim")
 
 
 class Review(models.Model):
@@ -678,8 +707,6 @@ class Review(models.Model):
     to_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -34,7 +34,7 @@ from claims.services import SubmissionError, article_submit, ingestion
 from claims.services.dashboard import dashboard_figures
 from claims.services.review import (
     EvidenceInput,
-    ReviewConflict,
+    StaleVersion,
     claim_correct,
     claims_assign,
     claims_identical,
@@ -282,10 +282,10 @@ def claim_quick_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             verdict=form.cleaned_data["verdict"],
             expected_version=form.cleaned_data["version"],
         )
-    except ReviewConflict as conflict:
+    except StaleVersion as stale:
         if _is_htmx(request):
-            return _row_response(request, claim.pk, conflict=conflict)
-        messages.error(request, str(conflict))
+            return _row_response(request, claim.pk, stale=stale)
+        messages.error(request, str(stale))
         return redirect(back)
     if _is_htmx(request):
         return _row_response(request, claim.pk, just_reviewed=True)
@@ -325,14 +325,14 @@ def _render_claim(
     *,
     verdict_form: VerdictForm | None = None,
     correction_form: CorrectionForm | None = None,
-    conflict: ReviewConflict | None = None,
+    stale: StaleVersion | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "claim": claim,
         "verdict_form": verdict_form or VerdictForm(initial={"version": claim.version}),
         "correction_form": correction_form or CorrectionForm.for_claim(claim),
-        "conflict": conflict,
+        "stale": stale,
         "related": claims_related(claim),
         "other_quantities": (
             story_quantity_tables(claim.article.story, exclude_quantity=claim.quantity_id)
@@ -392,15 +392,15 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
             evidence=evidence,
             apply_to_identical=data["apply_to_identical"],
         )
-    except ReviewConflict as conflict:
-        return _render_conflict(request, pk, conflict, VerdictForm, "verdict_form")
+    except StaleVersion as stale:
+        return _render_stale(request, pk, stale, VerdictForm, "verdict_form")
     label = Claim.Verdict(data["verdict"]).label
     messages.success(request, f"Marked “{label}”.")
     return redirect(claim)
 
 
-def _render_conflict(
-    request: HttpRequest, pk: int, conflict: ReviewConflict, form_class, form_name: str
+def _render_stale(
+    request: HttpRequest, pk: int, stale: StaleVersion, form_class, form_name: str
 ) -> HttpResponse:
     """The claim page again, with the other editor's change and the form as it was sent.
 
@@ -408,11 +408,11 @@ def _render_conflict(
     seen: submitting again is a deliberate decision to replace the other change.
     """
     resubmit = request.POST.copy()
-    resubmit["version"] = str(conflict.current.version)
+    resubmit["version"] = str(stale.current.version)
     return _render_claim(
         request,
         _claim_for_page(pk),
-        conflict=conflict,
+        stale=stale,
         status=409,
         **{form_name: form_class(resubmit)},
     )
@@ -432,8 +432,8 @@ def claim_correction(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             **form.changes(),
         )
-    except ReviewConflict as conflict:
-        return _render_conflict(request, pk, conflict, CorrectionForm, "correction_form")
+    except StaleVersion as stale:
+        return _render_stale(request, pk, stale, CorrectionForm, "correction_form")
     messages.success(request, "Reading corrected; the change is in the history.")
     return redirect(claim)
 

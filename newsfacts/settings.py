@@ -244,7 +244,9 @@ NEWSFACTS_SWEEP_EVERY_SECONDS = env_int("NEWSFACTS_SWEEP_EVERY_SECONDS", 60, min
 CELERY_VISIBILITY_TIMEOUT = env_int(
     "NEWSFACTS_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300, minimum=CELERY_TASK_TIME_LIMIT
 )
-# A failed attempt is retried after 1x, 2x, 4x ... this many seconds, at most 5 minutes.
+# A failed extraction is retried after 1x, 2x, 4x ... this many seconds. Every retry,
+# of an extraction or of a fetch, waits at most 5 minutes, and less than the
+# visibility timeout.
 NEWSFACTS_RETRY_BACKOFF_SECONDS = env_int("NEWSFACTS_RETRY_BACKOFF_SECONDS", 10, minimum=1)
 NEWSFACTS_RETRY_BACKOFF_MAX_SECONDS = max(1, min(300, CELERY_VISIBILITY_TIMEOUT - 60))
 
@@ -331,14 +333,12 @@ NEWSFACTS_FETCH_USER_AGENT = env_str(
 NEWSFACTS_FEED_POLL_SECONDS = env_int("NEWSFACTS_FEED_POLL_SECONDS", 900, minimum=60)
 # Items taken from one poll; a feed that suddenly lists thousands is not a news feed.
 NEWSFACTS_FEED_MAX_ITEMS = env_int("NEWSFACTS_FEED_MAX_ITEMS", 100, minimum=1)
-# The fetch and feed tasks live outside claims.tasks; workers must import them too.
-CELERY_IMPORTS = ["claims.tasks_ingest"]
 CELERY_BEAT_SCHEDULE["poll-feeds"] = {
-    "task": "claims.tasks_ingest.poll_feeds",
+    "task": "claims.tasks.poll_feeds",
     "schedule": float(NEWSFACTS_FEED_POLL_SECONDS),
 }
 CELERY_BEAT_SCHEDULE["sweep-stale-fetches"] = {
-    "task": "claims.tasks_ingest.sweep_stale_fetches",
+    "task": "claims.tasks.sweep_stale_fetches",
     "schedule": float(NEWSFACTS_SWEEP_EVERY_SECONDS),
 }
 

@@ -13,7 +13,7 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 
 from newsfacts.celery import app as celery_app
 
@@ -54,6 +54,14 @@ def _isolated_filesystem_broker(tmp_path_factory):
         os.environ.pop("NEWSFACTS_BROKER_DIR", None)
     else:
         os.environ["NEWSFACTS_BROKER_DIR"] = previous_env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hash the cast's passwords cheaply: the production hasher spends most of a second
+    on each on purpose, which the tests would pay for every user they make."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -28,13 +28,6 @@ from .factories import (
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def _fast_api_tests(settings):
-    """The cast's passwords are never checked here (tokens are), so they are hashed
-    cheaply. (The cache, which holds throttle counts, is emptied by conftest.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_client(user) -> Client:
     """A client that authenticates the way API consumers do: with a token."""
     if user is None:
@@ -279,6 +272,20 @@ def test_api_claims_filter_value_range_intersects_the_claims_bounds(api_consumer
     # "about 100" reaches 90..110.
     assert matching(value_min=105, value_max=150) == {over_80.pk, about_100.pk}
     assert matching(value_min=1000, value_max=2000) == {over_80.pk}
+
+
+def test_api_claims_filter_value_range_reads_negative_approximate_figures(api_consumer):
+    about_minus_12 = reviewed_claim(qualifier="approximate", value=-12, lower=None, upper=None)
+    client = api_client(api_consumer)
+
+    def matching(**params):
+        return _ids(client.get(f"{API}/claims/", params))
+
+    # "about -12" reaches -13.2..-10.8.
+    assert matching(value_min=-11, value_max=-11) == {about_minus_12.pk}
+    assert matching(value_min=-13, value_max=-13) == {about_minus_12.pk}
+    assert matching(value_min=-10) == set()
+    assert matching(value_max=-14) == set()
 
 
 def test_api_claims_filter_reviewed_and_published_dates(api_consumer):

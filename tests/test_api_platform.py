@@ -28,11 +28,6 @@ urlpatterns = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_api_tests(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")

@@ -46,7 +46,6 @@ CHECKS = [
 
 @pytest.fixture(autouse=True)
 def _wsgi_requests_inside_the_test_transaction(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Throttling is tested on its own; here it would only turn answers into 429s.
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

@@ -138,7 +138,7 @@ def test_browser_submit_review_and_dashboard(browser, live_server, worker):
     context.close()
 
 
-def test_browser_second_editor_sees_the_conflict(browser, live_server):
+def test_browser_second_editor_sees_the_stale_version_refused(browser, live_server):
     _editor("editor")
     _editor("other_editor")
     claim = ClaimFactory(
@@ -159,9 +159,9 @@ def test_browser_second_editor_sees_the_conflict(browser, live_server):
     second.check("input[name=verdict][value=false]")
     second.fill("#id_note", "The monitor later revised it down.")
     second.click("#verdict-form button[type=submit]")
-    conflict = second.locator(".conflict-box")
-    conflict.wait_for()
-    text = conflict.inner_text()
+    refusal = second.locator(".stale-box")
+    refusal.wait_for()
+    text = refusal.inner_text()
     assert "Not saved" in text
     assert "Verified" in text
     assert "editor" in text

@@ -37,6 +37,9 @@ def _figure(qualifier: str, value=None, lower=None, upper=None, **extra) -> Clai
         (("range", None, 50, 60), ("upper_bound", 45, None, 45), True),
         (("vague", None, 200, 999), ("exact", 500, 500, 500), False),
         (("upper_bound", 10, None, 10), ("vague", None, 24, 99), True),
+        # "about -12" reaches -13.2..-10.8: it agrees with exactly -12, not with -14.
+        (("approximate", -12, None, None), ("exact", -12, -12, -12), False),
+        (("approximate", -12, None, None), ("exact", -14, -14, -14), True),
     ],
 )
 def test_with_conflict_agrees_with_compare_figures(mine, theirs, conflicts):

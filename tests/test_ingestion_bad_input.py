@@ -6,7 +6,12 @@ import pytest
 from django.test import override_settings
 
 from claims.models import Article
-from claims.services.articles import SubmissionError, article_submit, detect_language
+from claims.services.articles import (
+    SubmissionError,
+    article_submit,
+    detect_language,
+    unsupported_language_message,
+)
 
 from .http_server import BUDGET_PARAGRAPHS, FRENCH_PARAGRAPHS
 
@@ -58,6 +63,20 @@ def test_submit_non_english_is_stored_unsupported_without_extraction(
     assert result.article.language == code
     assert result.article.last_error.startswith(f"The article is written in {name}")
     assert callbacks == []
+
+
+@pytest.mark.parametrize(
+    ("code", "named"),
+    [
+        ("fa", "written in Persian (language code fa)"),
+        ("zh-tw", "written in Traditional Chinese (language code zh-tw)"),
+        ("PT", "written in Portuguese (language code PT)"),
+        # A code Django has no name for is still said plainly.
+        ("so", "written in a language other than English (language code so)"),
+    ],
+)
+def test_unsupported_language_message_names_the_language(code, named):
+    assert named in unsupported_language_message(code)
 
 
 def test_submit_english_is_queued_with_language(django_capture_on_commit_callbacks):

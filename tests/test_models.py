@@ -90,11 +90,25 @@ def test_source_with_article_counts():
     assert Source.objects.with_article_counts().get(pk=source.pk).article_count == 3
 
 
-def test_claim_bounds_follow_qualifier():
-    exact = ClaimFactory.build(qualifier="exact", value=80, lower=80, upper=80)
-    vague = ClaimFactory.build(qualifier="vague", value=None, lower=2000, upper=9999)
-    assert exact.bounds == (80, 80)
-    assert vague.bounds == (2000, 9999)
+@pytest.mark.parametrize(
+    ("qualifier", "value", "lower", "upper", "bounds"),
+    [
+        ("exact", 80, 80, 80, (80, 80)),
+        ("approximate", 100, None, None, (90, 110)),
+        # Negative figures keep low below high: "about -12" is -13.2..-10.8.
+        ("approximate", -12, None, None, (-13.2, -10.8)),
+        ("approximate", None, 5, 9, (5, 9)),
+        ("lower_bound", 80, 80, None, (80, None)),
+        ("upper_bound", 10, None, 10, (None, 10)),
+        ("range", None, 50, 60, (50, 60)),
+        ("vague", None, 2000, 9999, (2000, 9999)),
+    ],
+)
+def test_claim_bounds_follow_qualifier_in_python_and_sql(qualifier, value, lower, upper, bounds):
+    claim = ClaimFactory(qualifier=qualifier, value=value, lower=lower, upper=upper)
+    annotated = Claim.objects.with_bounds().get(pk=claim.pk)
+    assert claim.bounds == pytest.approx(bounds)
+    assert (annotated.bound_low, annotated.bound_high) == pytest.approx(bounds)
 
 
 def test_editors_group_has_review_permissions(editor):

@@ -18,10 +18,12 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from claims import extraction, services
 from claims.models import Article, Claim
 
+from .factories import ArticleFactory
 from .worker import (
     WorkerProcess,
     private_queue,
@@ -59,6 +61,18 @@ def _services():
 def _submit(text: str) -> Article:
     with transaction.atomic():
         return services.article_submit(text=text, origin=Article.Origin.PASTE).article
+
+
+def _run_with_broker_down(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh process whose broker does not answer."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=worker_env(CELERY_BROKER_URL=CLOSED_BROKER),
+        capture_output=True,
+        text=True,
+        timeout=120,  # a send gives up on the broker within seconds, never hangs
+    )
 
 
 def _reload(article: Article) -> Article:
@@ -133,14 +147,7 @@ def test_broker_down_at_submit_article_kept_queued_then_extracted_by_the_sweep()
         f"    result = services.article_submit(text={TEXT!r}, origin='paste')\n"
         "print(json.dumps({'id': result.article.pk, 'seconds': time.monotonic() - started}))\n"
     )
-    submit = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=worker_env(CELERY_BROKER_URL=CLOSED_BROKER),
-        capture_output=True,
-        text=True,
-        timeout=120,  # the submit gives up on the broker within seconds, never hangs
-    )
+    submit = _run_with_broker_down(code)
     assert submit.returncode == 0, submit.stderr
     assert "extraction not queued" in submit.stderr
     article = Article.objects.get(pk=json.loads(submit.stdout.splitlines()[-1])["id"])
@@ -160,26 +167,33 @@ def test_broker_down_at_submit_article_kept_queued_then_extracted_by_the_sweep()
     _assert_one_set_of_claims(article, TEXT)
 
 
-def test_sweep_with_broker_down_leaves_article_for_the_next_sweep():
-    article = _submit(TEXT + " Unsent.")
+@pytest.mark.parametrize(
+    ("sweep", "status", "what"),
+    [
+        ("extraction.articles_sweep_stale", Article.Status.QUEUED, "extraction"),
+        ("ingestion.articles_fetch_sweep_stale", Article.Status.FETCHING, "fetch"),
+    ],
+)
+def test_sweep_with_broker_down_stops_at_first_failure_and_leaves_the_rest(sweep, status, what):
+    articles = [
+        ArticleFactory(status=status, url=f"https://news.example/unsent-{i}") for i in (1, 2)
+    ]
+    Article.objects.update(status_changed_at=timezone.now() - timedelta(hours=1))
+    stale_before = {a.pk: _reload(a).status_changed_at for a in articles}
     code = (
         "import json, django; django.setup()\n"
         "from datetime import timedelta\n"
-        "from claims import services\n"
-        "print(json.dumps(services.articles_sweep_stale(older_than=timedelta(0))))\n"
+        "from claims.services import extraction, ingestion\n"
+        f"print(json.dumps({sweep}(older_than=timedelta(0))))\n"
     )
-    sweep = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env=worker_env(CELERY_BROKER_URL=CLOSED_BROKER),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert sweep.returncode == 0, sweep.stderr
-    assert json.loads(sweep.stdout.splitlines()[-1])["unsent"] >= 1
-    stale_before = article.status_changed_at
-    assert _reload(article).status_changed_at == stale_before
+    result = _run_with_broker_down(code)
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout.splitlines()[-1])
+    assert (counts["sent"], counts["unsent"]) == (0, 2)
+    # One refused send, not one per article: each costs the broker's timeout.
+    assert result.stderr.count(f"{what} not queued") == 1
+    for article in articles:
+        assert _reload(article).status_changed_at == stale_before[article.pk]
 
 
 def test_two_workers_given_the_same_article_write_one_set_of_claims():

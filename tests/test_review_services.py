@@ -6,7 +6,7 @@ from claims.models import Claim, Evidence, Review
 from claims.services.review import (
     EvidenceInput,
     Relation,
-    ReviewConflict,
+    StaleVersion,
     claim_correct,
     claims_assign,
     claims_related,
@@ -39,16 +39,16 @@ def test_review_submit_records_verdict_history_and_evidence(editor):
     assert Evidence.objects.get(claim=claim).quoted_figure == "81"
 
 
-def test_review_submit_stale_version_conflicts_and_keeps_first_verdict(editor, other_editor):
+def test_review_submit_stale_version_is_refused_and_keeps_first_verdict(editor, other_editor):
     claim = ClaimFactory()
     review_submit(
         claim_id=claim.pk, reviewer=editor, verdict="verified", expected_version=claim.version
     )
-    with pytest.raises(ReviewConflict) as conflict:
+    with pytest.raises(StaleVersion) as refused:
         review_submit(claim_id=claim.pk, reviewer=other_editor, verdict="false", expected_version=1)
-    assert conflict.value.current.verdict == "verified"
-    assert "editor changed this claim" in str(conflict.value)
-    assert "Verified" in str(conflict.value)
+    assert refused.value.current.verdict == "verified"
+    assert "editor changed this claim" in str(refused.value)
+    assert "Verified" in str(refused.value)
     claim.refresh_from_db()
     assert claim.verdict == "verified"
     assert Review.objects.filter(claim=claim).count() == 1
@@ -111,6 +111,7 @@ def test_claims_assign_skips_reviewed(editor):
         (("exact", 100, 100, 100), ("upper_bound", 60, None, 60), Relation.CONFLICTS, -40),
         (("vague", None, 2000, 9999), ("exact", 12000, 12000, 12000), Relation.CONFLICTS, 2001),
         (("range", None, 50, 60), ("range", None, 55, 70), Relation.AGREES, 0),
+        (("approximate", -12, None, None), ("exact", -12, -12, -12), Relation.AGREES, 0),
     ],
 )
 def test_compare_figures_by_ranges(mine, theirs, relation, difference):

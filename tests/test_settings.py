@@ -9,6 +9,8 @@ import sys
 import pytest
 from django.conf import settings
 
+pytestmark = pytest.mark.subprocess
+
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "t3st-9fK2pL8qW4zR7vN1xB6mJ0hY5cD2sG8aE4uQ7iO3nT6kV",
     "DJANGO_ALLOWED_HOSTS": "news.example.org",

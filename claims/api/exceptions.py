@@ -57,8 +57,11 @@ def error_response(status_code: int, *, code: str, message: str = "", details=No
     )
 
 
-class Conflict(exceptions.APIException):
-    """A write refused by the optimistic lock; ``details`` carries the current state."""
+class StaleVersionError(exceptions.APIException):
+    """A write refused by the optimistic lock; ``details`` carries the current state.
+
+    Its code stays "conflict", HTTP's name for 409, which API clients already read.
+    """
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"

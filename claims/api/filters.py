@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Case, F, Q, QuerySet, When
-from django.db.models.functions import Greatest, Least
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -92,27 +91,6 @@ def _finite(value: float) -> float:
     return value
 
 
-def claims_with_bounds(queryset: QuerySet) -> QuerySet:
-    """Annotate ``bound_low`` / ``bound_high``: the interval the figure commits to.
-
-    The same reading as ``Claim.bounds``: exact is its value, "about N" is N ± 10%,
-    every other qualifier has its own lower and upper (NULL where unbounded).
-    """
-    approximate = Q(qualifier=Claim.Qualifier.APPROXIMATE, value__isnull=False)
-    return queryset.annotate(
-        bound_low=Case(
-            When(qualifier=Claim.Qualifier.EXACT, then=F("value")),
-            When(approximate, then=Least(F("value") * 0.9, F("value") * 1.1)),
-            default=F("lower"),
-        ),
-        bound_high=Case(
-            When(qualifier=Claim.Qualifier.EXACT, then=F("value")),
-            When(approximate, then=Greatest(F("value") * 0.9, F("value") * 1.1)),
-            default=F("upper"),
-        ),
-    )
-
-
 def claims_filter(queryset: QuerySet, filters: dict) -> QuerySet:
     """Apply validated ``ClaimFilterSerializer`` data."""
     if "verdict" in filters:
@@ -130,9 +108,7 @@ def claims_filter(queryset: QuerySet, filters: dict) -> QuerySet:
             queryset = queryset.filter(**{name: filters[name]})
     if "value_min" in filters or "value_max" in filters:
         # A figure with no bound at all commits to nothing, so matches no range.
-        queryset = claims_with_bounds(queryset).exclude(
-            bound_low__isnull=True, bound_high__isnull=True
-        )
+        queryset = queryset.with_bounds().exclude(bound_low__isnull=True, bound_high__isnull=True)
         if "value_min" in filters:
             queryset = queryset.filter(
                 Q(bound_high__gte=filters["value_min"]) | Q(bound_high__isnull=True)

@@ -7,6 +7,8 @@ import io
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from claims.models import Claim
+
 # Flat columns, in the order a spreadsheet shows them.
 CLAIM_CSV_COLUMNS = (
     "id",
@@ -14,18 +16,8 @@ CLAIM_CSV_COLUMNS = (
     "reviewed_at",
     "note",
     "text",
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
+    *Claim.READING_FIELDS,
     "kind",
-    "unit",
-    "event",
-    "trend",
-    "attribution",
-    "measure",
-    "population",
-    "period",
     "story",
     "quantity",
     "is_quote",

@@ -22,18 +22,8 @@ CLAIM_FIELDS = (
     "start",
     "end",
     "text",
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
+    *Claim.READING_FIELDS,
     "kind",
-    "unit",
-    "event",
-    "trend",
-    "attribution",
-    "measure",
-    "population",
-    "period",
     "quantity_id",
     "article__story_id",
     "is_quote",
@@ -149,32 +139,10 @@ def _evidence_dict(item: dict) -> dict:
     }
 
 
-class ClaimOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class ClaimOutputSerializer(serializers.ModelSerializer):
+    """A claim as the API shows it; the reading fields are documented from the model."""
+
     text = serializers.CharField(help_text="The quantity expression as written.")
-    sentence = serializers.CharField()
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
-    value = serializers.FloatField(allow_null=True)
-    lower = serializers.FloatField(allow_null=True)
-    upper = serializers.FloatField(allow_null=True)
-    qualifier = serializers.ChoiceField(choices=Claim.Qualifier.choices)
-    kind = serializers.ChoiceField(choices=Claim.Kind.choices)
-    unit = serializers.CharField(allow_blank=True)
-    event = serializers.CharField(allow_blank=True)
-    trend = serializers.CharField(allow_blank=True)
-    attribution = serializers.CharField(allow_blank=True)
-    measure = serializers.ChoiceField(
-        choices=Claim.Measure.choices, allow_blank=True, help_text="What the figure counts."
-    )
-    population = serializers.CharField(
-        allow_blank=True, help_text="Who or what is counted (people, civilians, children…)."
-    )
-    period = serializers.ChoiceField(
-        choices=Claim.Period.choices,
-        allow_blank=True,
-        help_text="One incident, a stated stretch of time, or since the start.",
-    )
     story = serializers.IntegerField(
         allow_null=True, help_text="The story (event) its article belongs to."
     )
@@ -182,16 +150,43 @@ class ClaimOutputSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The figures of the story that measure the same thing share this id.",
     )
-    is_quote = serializers.BooleanField()
-    checkworthiness = serializers.FloatField()
-    verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
     verdict_label = serializers.CharField()
     version = serializers.IntegerField(help_text="Send it back with a review (optimistic lock).")
     note = serializers.CharField(allow_blank=True, help_text="The latest review's note.")
-    reviewed_at = serializers.DateTimeField(allow_null=True)
     article = ArticleRefSerializer()
     source = SourceRefSerializer(allow_null=True)
     evidence = EvidenceOutputSerializer(many=True)
+
+    class Meta:
+        model = Claim
+        fields = (
+            "id",
+            "text",
+            "sentence",
+            "start",
+            "end",
+            *Claim.READING_FIELDS,
+            "story",
+            "quantity",
+            "kind",
+            "is_quote",
+            "checkworthiness",
+            "verdict",
+            "verdict_label",
+            "version",
+            "note",
+            "reviewed_at",
+            "article",
+            "source",
+            "evidence",
+        )
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        # An output shape: every field is always there, null or blank where the model
+        # allows it.
+        kwargs.pop("required", None)
+        return field_class, kwargs
 
     def to_representation(self, row: dict) -> dict:
         """``row`` is one of ``claim_rows`` with its evidence (``rows_with_evidence``)."""
@@ -204,18 +199,8 @@ class ClaimOutputSerializer(serializers.Serializer):
             "sentence": row["sentence"],
             "start": row["start"],
             "end": row["end"],
-            "value": row["value"],
-            "lower": row["lower"],
-            "upper": row["upper"],
-            "qualifier": row["qualifier"],
+            **{name: row[name] for name in Claim.READING_FIELDS},
             "kind": row["kind"],
-            "unit": row["unit"],
-            "event": row["event"],
-            "trend": row["trend"],
-            "attribution": row["attribution"],
-            "measure": row["measure"],
-            "population": row["population"],
-            "period": row["period"],
             "story": row["article__story_id"],
             "quantity": row["quantity_id"],
             "is_quote": row["is_quote"],

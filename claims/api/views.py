@@ -23,10 +23,10 @@ from rest_framework.views import APIView
 from claims.models import Article, Claim, Evidence, Review, Source
 from claims.services import SubmissionError, article_submit
 from claims.services.ingestion import article_submit_url
-from claims.services.review import EvidenceInput, ReviewConflict, review_submit
+from claims.services.review import EvidenceInput, StaleVersion, review_submit
 
 from .claimreview import claim_review_jsonld
-from .exceptions import Conflict
+from .exceptions import StaleVersionError
 from .filters import ORDERINGS, ClaimFilterSerializer, claims_filter
 from .pagination import (
     CursorParamsSerializer,
@@ -248,10 +248,10 @@ class ClaimReviewsApi(APIView):
                 evidence=evidence,
                 apply_to_identical=values["apply_to_identical"],
             )
-        except ReviewConflict as conflict:
-            current = conflict.current
-            raise Conflict(
-                str(conflict),
+        except StaleVersion as stale:
+            current = stale.current
+            raise StaleVersionError(
+                str(stale),
                 details={
                     "current": {
                         "verdict": current.verdict,

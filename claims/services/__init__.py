@@ -13,8 +13,9 @@ from claims.services.articles import (
 )
 from claims.services.extraction import (
     ExtractionRetry,
-    article_claim_for_extraction,
     article_requeue,
+    article_take_for_extraction,
+    articles_requeue,
     articles_sweep_stale,
     claims_extract_for_article,
     claims_write_for_article,
@@ -24,9 +25,10 @@ __all__ = [
     "ExtractionRetry",
     "SubmissionError",
     "SubmitResult",
-    "article_claim_for_extraction",
+    "article_take_for_extraction",
     "article_requeue",
     "article_submit",
+    "articles_requeue",
     "articles_sweep_stale",
     "claims_extract_for_article",
     "claims_write_for_article",

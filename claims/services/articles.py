@@ -8,8 +8,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language_info
 
 from claims.models import Article, Feed, Source, content_hash_for
+from claims.services.dispatch import EXTRACT_ARTICLE, task_send, task_send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -18,25 +20,6 @@ logger = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = frozenset({"en"})
 _MIN_LETTERS_TO_DETECT = 200
 _DETECTION_SAMPLE_CHARS = 10_000
-_LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "de": "German",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "it": "Italian",
-    "ja": "Japanese",
-    "nl": "Dutch",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "zh-cn": "Chinese",
-    "zh-tw": "Chinese",
-}
 # Controls other than tab, newline, carriage return and form feed mean binary data.
 _CONTROL_CHARS = {chr(c) for c in range(32) if c not in (9, 10, 12, 13)} | {"\x7f"}
 
@@ -95,7 +78,10 @@ def detect_language(text: str) -> str:
 
 
 def unsupported_language_message(language: str) -> str:
-    name = _LANGUAGE_NAMES.get(language.lower(), "a language other than English")
+    try:
+        name = get_language_info(language.lower())["name"]
+    except KeyError:
+        name = "a language other than English"
     return (
         f"The article is written in {name} (language code {language}). "
         "Only English articles are analysed for claims."
@@ -170,7 +156,7 @@ def _find_existing(*, content_hash: str, url: str | None) -> Article | None:
 
 def extraction_enqueue_on_commit(article_id: int) -> None:
     """Queue extraction after the article is committed, so a worker always finds it."""
-    transaction.on_commit(lambda: extraction_enqueue(article_id))
+    task_send_on_commit(EXTRACT_ARTICLE, article_id)
 
 
 def extraction_enqueue(article_id: int) -> bool:
@@ -179,15 +165,4 @@ def extraction_enqueue(article_id: int) -> bool:
     A broker that is down must not lose the submission: the article stays queued in
     the database and the periodic sweep sends it again once the broker is back.
     """
-    from claims.tasks import extract_article_claims
-
-    try:
-        extract_article_claims.apply_async(args=[article_id], retry=False)
-    except Exception as exc:  # kombu raises several unrelated types for a dead broker
-        logger.warning(
-            "extraction not queued article_id=%s error=%s: the sweep will retry",
-            article_id,
-            exc,
-        )
-        return False
-    return True
+    return task_send(EXTRACT_ARTICLE, article_id)

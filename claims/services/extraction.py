@@ -10,34 +10,30 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from claims import extraction
 from claims.models import Article, Claim, Evidence, Review
+from claims.services.dispatch import (
+    EXTRACT_ARTICLE,
+    task_send_on_commit,
+    tasks_send_each,
+)
 
 logger = logging.getLogger(__name__)
 
-# Extractor fields copied onto a Claim row; None becomes "" in the text columns.
-_TEXT_FIELDS = ("unit", "event", "trend", "attribution")
-_FIELDS = (
-    "text",
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
-    "kind",
-    *_TEXT_FIELDS,
-    "is_quote",
-    "sentence",
-    "sentence_start",
-    "sentence_end",
-    "checkworthiness",
+# Text columns hold "" where the extractor says None.
+_TEXT_FIELDS = frozenset(
+    name
+    for name in Claim.EXTRACTED_FIELDS
+    if isinstance(Claim._meta.get_field(name), models.CharField | models.TextField)
 )
 
 
@@ -66,7 +62,7 @@ def extraction_lease() -> timedelta:
     return timedelta(seconds=settings.NEWSFACTS_EXTRACTION_LEASE_SECONDS)
 
 
-def article_claim_for_extraction(*, article_id: int) -> Article | None:
+def article_take_for_extraction(*, article_id: int) -> Article | None:
     """Take the article for this worker with a conditional UPDATE; None when not ours.
 
     Queued articles can be taken, and so can articles whose holder has not reported
@@ -96,7 +92,7 @@ def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
     Raises ExtractionRetry when the attempt failed and attempts are left; after the
     last attempt the article is ``failed`` with the error and the error is raised.
     """
-    article = article_claim_for_extraction(article_id=article_id)
+    article = article_take_for_extraction(article_id=article_id)
     if article is None:
         logger.info("extraction skipped article_id=%s: not queued or held elsewhere", article_id)
         return None
@@ -185,7 +181,7 @@ def claims_write_for_article(
 ) -> WriteStats:
     """Replace the article's claims by ``found`` without losing any reviewer's work.
 
-    ``article`` must be held by this attempt (``article_claim_for_extraction``);
+    ``article`` must be held by this attempt (``article_take_for_extraction``);
     otherwise nothing is written and ExtractionLeaseLost is raised.
 
     Claims are matched on their span. Unreviewed claims are updated in place, added
@@ -252,7 +248,7 @@ def claims_write_for_article(
     Claim.objects.bulk_create(to_create, batch_size=500)
     Claim.objects.bulk_update(
         to_update,
-        [*_FIELDS, "extractor_version", "found_in_latest", "version", "updated_at"],
+        [*Claim.EXTRACTED_FIELDS, "extractor_version", "found_in_latest", "version", "updated_at"],
         batch_size=500,
     )
     Article.objects.filter(pk=article.pk).update(
@@ -272,8 +268,8 @@ def claims_write_for_article(
 
 def _claim_values(item) -> dict:
     data = item.to_dict()
-    values = {name: data[name] for name in _FIELDS}
-    for name in _TEXT_FIELDS:
+    values = {name: data[name] for name in Claim.EXTRACTED_FIELDS if name in data}
+    for name in _TEXT_FIELDS & values.keys():
         values[name] = values[name] or ""
     values["text"] = values["text"][:500]
     values["checkworthiness"] = min(1.0, max(0.0, float(values["checkworthiness"])))
@@ -300,8 +296,42 @@ def article_requeue(*, article_id: int) -> bool:
     fetched, being extracted within the lease, or in a language the extractor does
     not read are left alone; False says so.
     """
-    from claims.services.articles import extraction_enqueue_on_commit
+    if not _requeue(article_id):
+        return False
+    task_send_on_commit(EXTRACT_ARTICLE, article_id)
+    return True
 
+
+@dataclass(frozen=True)
+class RequeueResult:
+    queued: list[int]
+    skipped: list[int]
+
+    def summary(self) -> str:
+        queued, skipped = len(self.queued), len(self.skipped)
+        message = f"{queued} article{'s' if queued != 1 else ''} queued for extraction."
+        if skipped:
+            message += (
+                f" {skipped} skipped: being fetched or extracted right now, or not in English."
+            )
+        return message
+
+
+def articles_requeue(*, article_ids: Iterable[int]) -> RequeueResult:
+    """``article_requeue`` for many articles (the admin's action, ``manage.py reextract``).
+
+    The tasks are sent once the transaction commits, stopping at the first one the
+    broker refuses: what is not sent stays queued, and the sweep sends it later.
+    """
+    queued, skipped = [], []
+    for article_id in article_ids:
+        (queued if _requeue(article_id) else skipped).append(article_id)
+    if queued:
+        transaction.on_commit(lambda: tasks_send_each(EXTRACT_ARTICLE, queued))
+    return RequeueResult(queued=queued, skipped=skipped)
+
+
+def _requeue(article_id: int) -> bool:
     now = timezone.now()
     changed = (
         Article.objects.filter(pk=article_id)
@@ -319,8 +349,6 @@ def article_requeue(*, article_id: int) -> bool:
             progress_total=0,
         )
     )
-    if changed:
-        extraction_enqueue_on_commit(article_id)
     return bool(changed)
 
 
@@ -332,10 +360,8 @@ def articles_sweep_stale(*, older_than: timedelta | None = None) -> dict[str, in
     when it is fetched) and a worker killed mid-task (article left ``extracting``).
     An article that cannot be sent now stays stale, so the next sweep tries again.
     """
-    from claims.services.articles import extraction_enqueue
-
     now = timezone.now()
-    cutoff = now - (older_than if older_than is not None else _sweep_timeout())
+    cutoff = now - (older_than if older_than is not None else sweep_timeout())
     max_attempts = settings.NEWSFACTS_MAX_EXTRACTION_ATTEMPTS
 
     # Each UPDATE re-checks the timestamp, so that an article whose worker reported
@@ -363,11 +389,7 @@ def articles_sweep_stale(*, older_than: timedelta | None = None) -> dict[str, in
         .order_by("status_changed_at")
         .values_list("pk", flat=True)
     )
-    sent = []
-    for article_id in ids:
-        if not extraction_enqueue(article_id):
-            break  # The broker is down: the rest would wait for it one by one.
-        sent.append(article_id)
+    sent = tasks_send_each(EXTRACT_ARTICLE, ids)
     # Restart the clock of what was sent, so the next sweep leaves it to the workers.
     Article.objects.filter(pk__in=sent, status=Article.Status.QUEUED).update(
         status_changed_at=timezone.now()
@@ -382,5 +404,6 @@ def articles_sweep_stale(*, older_than: timedelta | None = None) -> dict[str, in
     return result
 
 
-def _sweep_timeout() -> timedelta:
+def sweep_timeout() -> timedelta:
+    """How long a row may wait in queued, extracting or fetching before a sweep acts."""
     return timedelta(seconds=settings.NEWSFACTS_SWEEP_AFTER_SECONDS)

@@ -36,6 +36,14 @@ from claims.services.articles import (
     unsupported_language_message,
     validate_article_text,
 )
+from claims.services.dispatch import (
+    FETCH_ARTICLE,
+    POLL_FEED,
+    task_send,
+    task_send_on_commit,
+    tasks_send_each,
+)
+from claims.services.extraction import sweep_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -254,27 +262,18 @@ def _url_submit(
 
 def fetch_enqueue_on_commit(article_id: int) -> None:
     """Queue the fetch after the article is committed, so a worker always finds it."""
-    transaction.on_commit(lambda: fetch_enqueue(article_id))
+    task_send_on_commit(FETCH_ARTICLE, article_id)
 
 
 def fetch_enqueue(article_id: int) -> bool:
     """Send the fetch task; False when the broker cannot be reached (the sweep resends)."""
-    from claims.tasks_ingest import fetch_article
-
-    try:
-        fetch_article.apply_async(args=[article_id], retry=False)
-    except Exception as exc:  # kombu raises several unrelated types for a dead broker
-        logger.warning(
-            "fetch not queued article_id=%s error=%s: the sweep will retry", article_id, exc
-        )
-        return False
-    return True
+    return task_send(FETCH_ARTICLE, article_id)
 
 
 # --- Fetching an article ----------------------------------------------------------
 
 
-def article_claim_for_fetch(*, article_id: int) -> Article | None:
+def article_take_for_fetch(*, article_id: int) -> Article | None:
     """Take a ``fetching`` article for this attempt, counting it; None when not ours.
 
     The UPDATE is conditional on the attempt count just read, so of two workers
@@ -303,7 +302,7 @@ def article_fetch(*, article_id: int) -> Article | None:
     attempts left raises FetchRetry and leaves the article ``fetching``.
     Returns None when the article is not waiting for a fetch.
     """
-    article = article_claim_for_fetch(article_id=article_id)
+    article = article_take_for_fetch(article_id=article_id)
     if article is None:
         logger.info("fetch skipped article_id=%s: not waiting for a fetch", article_id)
         return None
@@ -420,14 +419,12 @@ def _fail_fetch(article: Article, message: str) -> Article | None:
 def articles_fetch_sweep_stale(*, older_than: timedelta | None = None) -> dict[str, int]:
     """Send again the fetches whose task was lost; fail those past the attempt cap.
 
-    Covers a broker that was down at submit time and a worker killed mid-fetch.
+    Covers a broker that was down at submit time and a worker killed mid-fetch. As
+    the extraction sweep does, it stops at the first send the broker refuses: what
+    was not sent stays stale, and the next sweep tries again.
     """
     now = timezone.now()
-    cutoff = now - (
-        older_than
-        if older_than is not None
-        else timedelta(seconds=settings.NEWSFACTS_SWEEP_AFTER_SECONDS)
-    )
+    cutoff = now - (older_than if older_than is not None else sweep_timeout())
     limit = settings.NEWSFACTS_MAX_FETCH_ATTEMPTS
     stale = Article.objects.filter(status=Article.Status.FETCHING, status_changed_at__lt=cutoff)
     failed = stale.filter(attempts__gte=limit).update(
@@ -436,11 +433,15 @@ def articles_fetch_sweep_stale(*, older_than: timedelta | None = None) -> dict[s
         last_error=f"The page could not be fetched after {limit} attempts "
         "(the worker stopped or timed out each time).",
     )
-    ids = list(stale.values_list("pk", flat=True))
-    # Touching the timestamp keeps the next sweep from sending them yet again.
-    Article.objects.filter(pk__in=ids, status=Article.Status.FETCHING).update(status_changed_at=now)
-    sent = sum(fetch_enqueue(article_id) for article_id in ids)
-    return {"failed": failed, "sent": sent}
+    ids = list(stale.order_by("status_changed_at").values_list("pk", flat=True))
+    sent = tasks_send_each(FETCH_ARTICLE, ids)
+    # Restart the clock of what was sent, so the next sweep leaves it to the workers.
+    Article.objects.filter(pk__in=sent, status=Article.Status.FETCHING).update(
+        status_changed_at=timezone.now()
+    )
+    result = {"failed": failed, "sent": len(sent), "unsent": len(ids) - len(sent)}
+    logger.info("fetch sweep %s", " ".join(f"{k}={v}" for k, v in result.items()))
+    return result
 
 
 # --- Decoding and HTML ------------------------------------------------------------
@@ -619,14 +620,9 @@ def _upload_too_large(limit: int) -> str:
 
 def feeds_poll_enqueue() -> int:
     """Queue a poll of every active feed; one task per feed, so one slow feed holds none up."""
-    from claims.tasks_ingest import poll_feed
-
-    ids = list(
-        Feed.objects.filter(is_active=True, source__is_active=True).values_list("pk", flat=True)
-    )
-    for feed_id in ids:
-        poll_feed.apply_async(args=[feed_id])
-    return len(ids)
+    ids = Feed.objects.filter(is_active=True, source__is_active=True).values_list("pk", flat=True)
+    # A feed not sent now is polled on the next round.
+    return len(tasks_send_each(POLL_FEED, ids))
 
 
 def feed_poll(*, feed_id: int) -> FeedPollResult | None:

@@ -12,23 +12,12 @@ from claims.models import Claim, Evidence, Review, Source
 from claims.services import xref
 from claims.services.xref import Relation
 
-# What an editor may correct in the extractor's reading of a figure.
-CORRECTABLE_FIELDS = (
-    "value",
-    "lower",
-    "upper",
-    "qualifier",
-    "unit",
-    "event",
-    "trend",
-    "attribution",
-)
 # Claims reading the same on these fields are "identical figures" (repeats).
 _IDENTITY_FIELDS = ("value", "lower", "upper", "qualifier", "unit", "event")
 
 
-class ReviewConflict(Exception):
-    """Someone else changed the claim since the editor loaded it.
+class StaleVersion(Exception):
+    """Someone else changed the claim since the editor loaded it (a lost update refused).
 
     ``current`` is the claim as it is now, so the editor can see the other verdict.
     """
@@ -59,14 +48,14 @@ def _take_version(*, claim_id: int, expected_version: int, **changes) -> Claim:
     """Apply ``changes`` only if the claim is still at ``expected_version``.
 
     The conditional UPDATE is the lock: of two editors saving the same version, one
-    changes the row and the other changes nothing and gets a ReviewConflict.
+    changes the row and the other changes nothing and gets a StaleVersion.
     """
     updated = Claim.objects.filter(pk=claim_id, version=expected_version).update(
         version=F("version") + 1, updated_at=timezone.now(), **changes
     )
     if not updated:
         current = Claim.objects.select_related("reviewed_by").get(pk=claim_id)
-        raise ReviewConflict(current)
+        raise StaleVersion(current)
     return Claim.objects.select_related("article", "reviewed_by").get(pk=claim_id)
 
 
@@ -168,8 +157,9 @@ def evidence_add(*, claim: Claim, added_by, evidence: EvidenceInput) -> Evidence
 
 @transaction.atomic
 def claim_correct(*, claim_id: int, editor, expected_version: int, **fields) -> Claim:
-    """Correct the extractor's reading of a figure; the change goes into the history."""
-    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    """Correct the extractor's reading of a figure (``Claim.READING_FIELDS``); the change
+    goes into the history."""
+    unknown = set(fields) - set(Claim.READING_FIELDS)
     if unknown:
         raise ValueError(f"These fields cannot be corrected: {', '.join(sorted(unknown))}.")
     old = Claim.objects.get(pk=claim_id)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from claims.models import Claim
 
 register = template.Library()
 
@@ -276,21 +279,43 @@ def _truncate(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+# --- Verdicts ---------------------------------------------------------------------
+
+# The key that gives each verdict, in the queue and on the claim page; every verdict
+# has one (a test holds this to Claim.Verdict), and the buttons, the claim page's
+# choices and the keyboard help are all rendered from it. The CSS style of a verdict
+# is the class v-<value>.
+VERDICT_KEYS = {
+    Claim.Verdict.VERIFIED: "v",
+    Claim.Verdict.FALSE: "f",
+    Claim.Verdict.MISLEADING: "m",
+    Claim.Verdict.UNVERIFIABLE: "u",
+    Claim.Verdict.UNREVIEWED: "r",
+}
+
+
+@dataclass(frozen=True)
+class QuickVerdict:
+    value: str
+    label: str
+    key: str
+
+
+# The verdicts a queue row offers (going back to unreviewed takes the claim page).
+QUICK_VERDICTS = tuple(
+    QuickVerdict(value=value, label=str(label), key=VERDICT_KEYS[value])
+    for value, label in Claim.Verdict.choices
+    if value != Claim.Verdict.UNREVIEWED
+)
+
+
 @register.filter
 def verdict_key(verdict: str) -> str:
     """The keyboard key for a verdict in the queue and on the claim page."""
     return VERDICT_KEYS.get(verdict, "")
 
 
-VERDICT_KEYS = {
-    "verified": "v",
-    "false": "f",
-    "misleading": "m",
-    "unverifiable": "u",
-    "unreviewed": "r",
-}
-
-
 @register.simple_tag
-def verdict_badge(verdict: str, label: str) -> SafeString:
-    return format_html('<span class="badge v-{}">{}</span>', verdict, label)
+def quick_verdicts() -> tuple[QuickVerdict, ...]:
+    """The verdicts a queue row offers, each with its label and key."""
+    return QUICK_VERDICTS
