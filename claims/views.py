@@ -335,7 +335,9 @@ def _render_claim(
         "stale": stale,
         "related": claims_related(claim),
         "other_quantities": (
-            story_quantity_tables(claim.article.story, exclude_quantity=claim.quantity_id)
+            story_quantity_tables(
+                claim.article.story, exclude_quantity=claim.quantity_id, relations=False
+            )
             if claim.article.story_id
             else []
         ),

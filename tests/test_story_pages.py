@@ -482,3 +482,17 @@ def test_story_page_names_a_few_conflicting_figures_and_counts_the_rest():
     (table,) = story_quantity_tables(story)
     assert table.figures[-1].conflicts_label == "#1, #2, #3, #4, #5 and 2 more"
     assert table.figures[0].conflicts_label == "#8"
+
+
+def test_claim_page_other_quantities_show_a_few_figures_and_link_the_rest(editor, story):
+    claim = story.quantities.get(measure="deaths").claims.first()
+    injuries = story.quantities.get(measure="injuries")
+    for article in _articles(story, 9, start=MONDAY + timedelta(days=1)):
+        _figure(article, injuries, text="40", value=40, in_conflict=True)
+    html = client_for(editor).get(claim.get_absolute_url()).content.decode()
+    details = re.search(r'<details class="other-quantities".*?</details>', html, re.S).group(0)
+    assert details.count("<li>") == 8
+    assert "and 2 more on" in details
+    assert f"{story.get_absolute_url()}#quantity-{injuries.pk}" in details
+    # The stored conflict flags are shown; the pairs are not compared on this page.
+    assert 'r-conflicts">conflicts' in details

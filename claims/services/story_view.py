@@ -29,6 +29,7 @@ class FigureRow:
     relation: Relation | None = None
     # The numbers of the rows it conflicts with, earlier or later.
     conflicts_with: list[int] = field(default_factory=list)
+    in_conflict: bool = False
 
     @property
     def conflicts_label(self) -> str:
@@ -38,17 +39,23 @@ class FigureRow:
         return f"{shown} and {more} more" if more > 0 else shown
 
 
-def figure_rows(claims: list[Claim]) -> list[FigureRow]:
+def figure_rows(claims: list[Claim], *, relations: bool = True) -> list[FigureRow]:
     """One quantity's figures in the order they were reported, each with its strongest
     relation to the earlier ones and the figures it conflicts with.
 
-    ``claims`` carry their article (for the publication time).
+    ``claims`` carry their article (for the publication time). Without ``relations``
+    the pairs are not compared (that grows with the square of the figures) and each
+    row's conflict is the flag stored when the story was last refreshed.
     """
     ordered = sorted(claims, key=lambda c: (published_time(c), c.article_id, c.start))
     rows = [
         FigureRow(claim=c, number=i, published_at=published_time(c))
         for i, c in enumerate(ordered, start=1)
     ]
+    if not relations:
+        for row in rows:
+            row.in_conflict = row.claim.in_conflict
+        return rows
     # Relations are symmetric: each pair is worked out once.
     for i, row in enumerate(rows):
         for later in rows[i + 1 :]:
@@ -60,6 +67,7 @@ def figure_rows(claims: list[Claim]) -> list[FigureRow]:
                 later.relation = relation
     for row in rows:
         row.conflicts_with.sort()
+        row.in_conflict = bool(row.conflicts_with)
     return rows
 
 
@@ -74,11 +82,11 @@ class QuantityTable:
 
     @property
     def conflict_count(self) -> int:
-        return sum(1 for f in self.figures if f.conflicts_with)
+        return sum(1 for f in self.figures if f.in_conflict)
 
     @property
     def has_conflict(self) -> bool:
-        return any(f.conflicts_with for f in self.figures)
+        return any(f.in_conflict for f in self.figures)
 
     @property
     def spread(self) -> tuple[float | None, float | None]:
@@ -114,12 +122,17 @@ def quantity_label(quantity: Quantity) -> str:
 
 
 def story_quantity_tables(
-    story: Story, *, claims: QuerySet | None = None, exclude_quantity: int | None = None
+    story: Story,
+    *,
+    claims: QuerySet | None = None,
+    exclude_quantity: int | None = None,
+    relations: bool = True,
 ) -> list[QuantityTable]:
     """The story's quantities with their figures; conflicts first, then the most reported.
 
     ``claims`` narrows the figures shown (consumers see reviewed figures only); a
-    quantity left with no figure is left out. Two queries.
+    quantity left with no figure is left out. ``relations``: see ``figure_rows``.
+    Two queries.
     """
     quantities = {q.pk: q for q in Quantity.objects.filter(story=story)}
     if exclude_quantity is not None:
@@ -135,7 +148,7 @@ def story_quantity_tables(
     for claim in rows:
         grouped.setdefault(claim.quantity_id, []).append(claim)
     tables = [
-        QuantityTable(quantity=quantities[pk], figures=figure_rows(members))
+        QuantityTable(quantity=quantities[pk], figures=figure_rows(members, relations=relations))
         for pk, members in grouped.items()
     ]
     tables.sort(key=lambda t: (not t.has_conflict, -len(t.figures), t.quantity.pk))

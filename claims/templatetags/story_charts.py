@@ -114,7 +114,7 @@ def quantity_chart(table, *, width: int = 560, height: int = 190) -> SafeString:
 def _figure_mark(f, x: float, y_of, y_top: float, y_bottom: float) -> SafeString:
     claim = f.claim
     low, high = claim.bounds
-    css = "mark-fig conflict" if f.conflicts_with else "mark-fig"
+    css = "mark-fig conflict" if f.in_conflict else "mark-fig"
     source = claim.article.source.name if claim.article.source else "no source"
     label = f"#{f.number}: {reading(claim)} · {source} · {f.published_at:%-d %b %Y %H:%M}"
     pieces = [format_html('<g class="{}"><title>{}</title>', css, label)]
