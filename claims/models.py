@@ -314,7 +314,7 @@ class Article(TimestampedModel):
     status_changed_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    extractor_version = models.CharField(max_length=20, blank=True)
+    extractor_version = models.CharField(max_length=64, blank=True)
     # Long articles are extracted in chunks; the UI shows done / total.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
@@ -616,7 +616,7 @@ class Claim(TimestampedModel):
     sentence_start = models.PositiveIntegerField()
     sentence_end = models.PositiveIntegerField()
     checkworthiness = models.FloatField(default=0.0)
-    extractor_version = models.CharField(max_length=20, blank=True)
+    extractor_version = models.CharField(max_length=64, blank=True)
     # False when a re-extraction no longer finds this figure but a verdict keeps it.
     found_in_latest = models.BooleanField(default=True)
 

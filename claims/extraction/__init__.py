@@ -6,10 +6,14 @@ loaded once per process, on first use (see `get_nlp`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from .numbers import words_to_number
 from .pipeline import (
+    RULES_VERSION,
     extract_claims,
     extract_claims_batch,
+    extractor_version,
     get_nlp,
     load_model,
     split_chunks,
@@ -19,16 +23,24 @@ from .types import KINDS, ExtractedClaim
 # The record is also known by its short name in the extraction contract.
 Claim = ExtractedClaim
 
-# Bump whenever the output for the same text can change, so stored claims can be redone.
-EXTRACTOR_VERSION = "1.3"
+
+def __getattr__(name: str) -> Any:
+    # EXTRACTOR_VERSION names the spaCy model as well as the rules, so it is read from
+    # the loaded pipeline on first use rather than fixed at import time.
+    if name == "EXTRACTOR_VERSION":
+        return extractor_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "EXTRACTOR_VERSION",
     "KINDS",
+    "RULES_VERSION",
     "Claim",
     "ExtractedClaim",
     "extract_claims",
     "extract_claims_batch",
+    "extractor_version",
     "get_nlp",
     "load_model",
     "split_chunks",

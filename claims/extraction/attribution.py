@@ -8,17 +8,21 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from .lexicon import MONTHS, WEEKDAYS
 from .numbers import word_set
 
 REPORTING_VERBS = word_set(
     "say tell report estimate tweet claim warn announce state add confirm write note "
     "explain insist allege declare reveal indicate stress argue acknowledge admit "
     "publish document record count tally quote post told said call describe find show "
-    "suggest conclude"
+    "suggest conclude forecast predict project register log"
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
-_OBJECT_REPORTING = word_set("report estimate record count document tally confirm announce publish")
+_OBJECT_REPORTING = word_set(
+    "report estimate record count document tally confirm announce publish forecast predict "
+    "project register log"
+)
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "dep", "oprd"})
 # Subjects of "show", "suggest" and the like that name no source.
 _ANONYMOUS_SOURCE_RE = re.compile(
@@ -43,6 +47,16 @@ _MAX_QUOTE = 1500
 _PRONOUN_WINDOW = 1500
 
 
+def is_reporting_verb(tok: Token) -> bool:
+    """A verb that reports a figure: "said", "forecast", "pointed out"."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if lemma in REPORTING_VERBS:
+        return True
+    return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of every quotation, marks included.
 
@@ -64,9 +78,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                     # Too long for a quotation: the first mark was a stray.
                     open_at = i
                     continue
+                if _opens(text, i) and not _closes(text, i):
+                    # A mark that can only open: the quotation before was left open at
+                    # a paragraph end that the text lost ('...,” he said."We ...').
+                    spans.append((open_at, i))
+                    open_at = i
+                    continue
                 spans.append((open_at, i + 1))
                 open_at = -1
-            elif open_at < 0:
+            elif open_at < 0 and not (_closes(text, i) and not _opens(text, i)):
+                # A mark that can only close, with no quotation open, closes one whose
+                # opening was lost: it opens nothing.
                 open_at, open_char = i, '"'
         elif ch in _OPEN_QUOTES:
             if open_at < 0:
@@ -77,6 +99,16 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     if open_at >= 0 and len(text) - open_at <= _MAX_UNCLOSED:
         spans.append((open_at, len(text)))
     return spans
+
+
+def _opens(text: str, i: int) -> bool:
+    """A straight mark that can open a quotation: a word starts right after it."""
+    return i + 1 < len(text) and not text[i + 1].isspace() and text[i + 1] not in ".,;:!?)"
+
+
+def _closes(text: str, i: int) -> bool:
+    """A straight mark that can close a quotation: it ends a word or a sentence."""
+    return i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(["
 
 
 def _strip_the(words: list[Token]) -> list[Token]:
@@ -211,6 +243,8 @@ class Attributor:
             for tok in doc[first.i : min(end, first.i + 12)]:
                 if tok.text in (_OPEN_QUOTES + '"') and tok.i > first.i:
                     break
+                if _introduces_next(tok):
+                    break  # 'X added: "..."' frames the quotation after it
                 speaker = self._speaker_if_reporting(tok)
                 if speaker:
                     return speaker
@@ -237,7 +271,7 @@ class Attributor:
         return None
 
     def _speaker_if_reporting(self, tok: Token) -> str | None:
-        if tok.lemma_.lower() not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        if not is_reporting_verb(tok):
             return None
         if self._in_quote(tok):
             return None
@@ -287,6 +321,22 @@ class Attributor:
                         return obj
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
             return self._subject(verb.head)
+        if any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+            # "... were killed near the dam said the Observatory": without its comma the
+            # inverted speaker is parsed as the verb's object.
+            for child in verb.children:
+                if (
+                    child.dep_ == "dobj"
+                    and child.i > verb.i
+                    and (child.pos_ == "PROPN" or child.ent_type_ in _NAME_ENTITIES)
+                ):
+                    return child
+        if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
+            # "The chancellor is expected to say ...": the subject of the verb above,
+            # passive or not, is who will speak.
+            for child in verb.head.children:
+                if child.dep_ in _SUBJECT_DEPS:
+                    return child
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
             # "..., estimating it would add $256bn": the participle shares its subject.
             return self._subject(verb.head)
@@ -313,11 +363,31 @@ class Attributor:
             return None
         best = self._last_entity(pron, labels)
         if best is None:
-            return None
+            return self._previous_subject(pron) if low in _PRONOUNS_GROUP else None
         words = _strip_the(list(best))
         if not words:
             return None
         return self.doc[words[0].i : words[-1].i + 1].text
+
+    def _previous_subject(self, pron: Token) -> str | None:
+        """ "Police arrested 12 suspects. They said ...": the subject of the sentence
+        before, when it names a source."""
+        sent = pron.sent
+        if sent.start == 0 or pron.i - sent.start > 2:
+            return None
+        prev = self.doc[sent.start - 1].sent
+        for tok in prev:
+            if (
+                tok.dep_ == "nsubj"
+                and tok.head.dep_ == "ROOT"
+                and (
+                    tok.pos_ == "PROPN"
+                    or tok.lemma_.lower() in _SOURCE_NOUNS
+                    or tok.lemma_.lower().endswith(_AGENT_ENDINGS)
+                )
+            ):
+                return noun_phrase(tok)
+        return None
 
     def _last_entity(self, pron: Token, labels: tuple[str, ...]) -> Span | None:
         best = None
@@ -335,7 +405,7 @@ class Attributor:
         for tok in reversed(doc[first : pron.i]):
             if pron.idx - tok.idx > _PRONOUN_WINDOW:
                 break
-            if tok.lemma_.lower() in REPORTING_VERBS and tok.pos_ == "VERB":
+            if tok.pos_ == "VERB" and is_reporting_verb(tok):
                 subj = self._subject(tok)
                 if subj is None or subj.pos_ == "PRON" or subj.i == pron.i:
                     continue
@@ -358,9 +428,7 @@ class Attributor:
             return according
         best: tuple[int, str] | None = None
         for tok in sent:
-            if tok.pos_ != "VERB" or not (
-                tok.lemma_.lower() in REPORTING_VERBS or _states_a_toll(tok)
-            ):
+            if tok.pos_ != "VERB" or not (is_reporting_verb(tok) or _states_a_toll(tok)):
                 continue
             if self._in_quote(tok) and k is None:
                 continue
@@ -369,20 +437,23 @@ class Attributor:
                 distance = abs(tok.i - anchor.i)
                 if best is None or distance < best[0]:
                     best = (distance, name)
-        return best[1] if best else None
+        if best:
+            return best[1]
+        return _headline_source(sent) if k is None else None
 
-    def _closing_speaker(self, verb: Token, anchor: Token) -> str | None:
+    def _closing_speaker(self, verb: Token, anchor: Token, *, anywhere: bool = False) -> str | None:
         """'... were killed on Tuesday activists said.' with the commas stripped.
 
         The parser then leaves the say-verb that closes the sentence without a subject
         and hangs the speaker on the clause before it; the speaker is the noun phrase
         just before the verb, when the figure's clause hangs under that verb.
         """
-        if verb.dep_ != "ROOT" or not _is_ancestor(verb, anchor):
-            return None
-        after = verb.doc[verb.i + 1 : verb.sent.end]
-        if any(t.pos_ in ("VERB", "AUX") or not _is_ancestor(verb, t) for t in after):
-            return None
+        if not anywhere:
+            if verb.dep_ != "ROOT" or not _is_ancestor(verb, anchor):
+                return None
+            after = verb.doc[verb.i + 1 : verb.sent.end]
+            if any(t.pos_ in ("VERB", "AUX") or not _is_ancestor(verb, t) for t in after):
+                return None
         head = _closing_noun_phrase_head(verb)
         if head is None or self._in_quote(head):
             return None
@@ -394,13 +465,44 @@ class Attributor:
             return None
         return name
 
+    def _named_closing_speaker(self, verb: Token) -> str | None:
+        head = _closing_noun_phrase_head(verb)
+        if head is None or self._in_quote(head):
+            return None
+        words = _strip_the(_closing_words(head, verb))
+        if not words or not any(
+            t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTITIES or t.lemma_.lower() in _SOURCE_NOUNS
+            for t in words
+        ):
+            return None
+        return verb.doc[words[0].i : words[-1].i + 1].text
+
+    def _glued_speaker(self, verb: Token, subj: Token, anchor: Token) -> str | None:
+        """The speaker after a plural counted noun the parser compounded onto it."""
+        if not any(
+            c.dep_ in ("ccomp", "parataxis") and c.i < min(subj.left_edge.i, anchor.i)
+            for c in verb.children
+        ):
+            return None
+        cur = anchor
+        for _ in range(6):
+            if cur.dep_ in ("compound", "nmod") and cur.tag_ == "NNS" and cur.head.i > cur.i:
+                words = _strip_the(list(verb.doc[cur.i + 1 : subj.i + 1]))
+                if words and words[0].i <= subj.i:
+                    return verb.doc[words[0].i : words[-1].i + 1].text
+                return None
+            if cur.i == subj.i or cur.head.i == cur.i:
+                return None
+            cur = cur.head
+        return None
+
     def _in_inner_source(self, verb: Token, anchor: Token) -> bool:
         """True when the figure describes the source of a reporting verb under `verb`:
         in "..., a survey of 2,000 trusts found", 2,000 is nobody's claim."""
         for tok in verb.subtree:
             if tok.i == verb.i or tok.pos_ != "VERB":
                 continue
-            if tok.lemma_.lower() in REPORTING_VERBS:
+            if is_reporting_verb(tok):
                 subj = self._subject(tok)
                 if subj is not None and subj.left_edge.i <= anchor.i <= subj.right_edge.i:
                     return True
@@ -416,16 +518,35 @@ class Attributor:
                     if obj.dep_ == "pobj":
                         if obj.pos_ == "PRON":
                             return self.resolve_pronoun(obj)
-                        return noun_phrase(obj)
+                        name = noun_phrase(obj)
+                        if name and _ANONYMOUS_SOURCE_RE.fullmatch(obj.lower_):
+                            # "according to figures compiled by the statistics office"
+                            return _compiler_of(obj) or name
+                        return name
         return None
 
     def _covers(self, verb: Token, anchor: Token) -> str | None:
         """Subject of a reporting verb when its clause reports the figure."""
+        if any(c.dep_ == "neg" for c in verb.children):
+            return None  # "the agency did not give a toll"
         subj = self._subject(verb)
         if subj is None:
             return self._closing_speaker(verb, anchor)
+        if (
+            verb.dep_ == "conj"
+            and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+            and _is_ancestor(verb.head, anchor)
+            and (named := self._named_closing_speaker(verb))
+        ):
+            # "The attack killed 32 rebels ... the Observatory said updating an earlier
+            # toll of 15": the parse lends the conjunct the first clause's subject, but
+            # a name stands right before the verb.
+            return named
         if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
-            return None  # the figure is in who speaks: "Three officials said"
+            # The figure is in who speaks ("Three officials said"), unless the missing
+            # comma glued the counted noun onto the speaker ("killed 15 civilians
+            # rescue workers said").
+            return self._glued_speaker(verb, subj, anchor)
         if self._in_inner_source(verb, anchor):
             return None
         in_scope = verb.left_edge.i <= anchor.i <= verb.right_edge.i and _is_ancestor(verb, anchor)
@@ -435,12 +556,22 @@ class Attributor:
             in_scope = _through_clause(verb, anchor)
         if not in_scope and verb.dep_ in ("parataxis", "advcl", "ccomp", "conj"):
             in_scope = _is_ancestor(verb.head, anchor) and verb.i > anchor.i
-            if in_scope and verb.dep_ == "conj":
-                in_scope = False
+        if not in_scope and verb.dep_ == "relcl" and _closes_sentence(verb, subj):
+            # "... killed 37 civilians the Observatory said on Monday.": without its
+            # comma the say-clause is parsed as a relative clause of the last noun.
+            in_scope = anchor.i < subj.left_edge.i
         if not in_scope:
             return None
         if anchor.i > verb.i:
             return self.subject_name(verb)
+        if subj.i < verb.i and (
+            subj.i < anchor.i or subj.right_edge.i < _verb_group_start(verb) - 1
+        ):
+            # A closing say-clause names its speaker right before the verb; a subject
+            # before the figure, or far from the verb, is the parser's guess from a
+            # sentence whose commas were stripped ("The attack killed 32 rebels ... the
+            # Observatory said").
+            return self._closing_speaker(verb, anchor, anywhere=True)
         # The say-clause follows the figure: it is set off ("..., the army said"), or,
         # where commas were stripped, it is the verb's last word and not a new clause
         # joined by "and" ("... and the agency warned that ...").
@@ -448,18 +579,92 @@ class Attributor:
         before = verb.doc[first - 1] if first > 0 else None
         if before is not None and before.text in _FRAME_MARKS:
             return self.subject_name(verb)
-        own_clause = any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children)
+        own_clause = any(
+            c.dep_ == "ccomp" or (c.dep_ == "xcomp" and c.tag_ != "VBG")
+            for c in verb.children
+            if c.i > verb.i
+        )  # "said ... citing medics" reports nothing new
         if before is not None and before.pos_ != "CCONJ" and not own_clause:
             return self.subject_name(verb)
         return None
 
 
+def _introduces_next(verb: Token) -> bool:
+    """True for a say-verb followed by a colon: it frames what comes next."""
+    doc = verb.doc
+    k = verb.i + 1
+    while k < len(doc) and doc[k].is_space:
+        k += 1
+    return k < len(doc) and doc[k].text == ":" and is_reporting_verb(verb)
+
+
+def _closes_sentence(verb: Token, subj: Token) -> bool:
+    """True for a say-verb with a named subject and nothing of its own said after it."""
+    if subj.pos_ == "PRON" or subj.tag_ in ("WP", "WDT") or subj.lower_ in ("that", "which"):
+        return False
+    return not any(
+        c.dep_ in ("ccomp", "dobj", "dative") or (c.dep_ == "xcomp" and c.tag_ != "VBG")
+        for c in verb.children
+        if c.i > verb.i
+    )
+
+
+def _compiler_of(noun: Token) -> str | None:
+    """Who compiled or published the figures a noun names: "figures from the ONS"."""
+    for tok in noun.subtree:
+        if tok.i <= noun.i:
+            continue
+        if (tok.dep_ == "agent" or (tok.dep_ == "prep" and tok.lower_ in ("from", "by"))) and (
+            obj := next((c for c in tok.children if c.dep_ == "pobj"), None)
+        ):
+            return noun_phrase(obj)
+    return None
+
+
+def _headline_source(sent: Span) -> str | None:
+    """ "Air raids kill 18 civilians in Aleppo Monitor AFP Saturday 16 Jul 2016": a
+    headline credits its source by naming it last, before the wire and the date."""
+    text = sent.text.rstrip()
+    if not text or text[-1] in '.!?"”’':
+        return None
+    words = [t for t in sent if not t.is_space]
+    while words and (
+        words[-1].text in _WIRE_NAMES
+        or words[-1].like_num
+        or words[-1].ent_type_ in ("DATE", "TIME")
+        or words[-1].is_punct
+        or words[-1].lower_.rstrip(".") in MONTHS
+        or words[-1].lower_ in WEEKDAYS
+    ):
+        words.pop()
+    if not words or words[-1].lower_ not in _HEADLINE_SOURCES:
+        return None
+    last = words[-1]
+    start = last.i
+    while start > sent.start and sent.doc[start - 1].lower_ in _HEADLINE_SOURCE_MODIFIERS:
+        start -= 1
+    return sent.doc[start : last.i + 1].text
+
+
+def _verb_group_start(verb: Token) -> int:
+    """Index of the first auxiliary of a verb group: "have reported" -> "have"."""
+    first = verb.i
+    while (
+        first > 0
+        and verb.doc[first - 1].dep_ in ("aux", "auxpass", "neg")
+        and (verb.doc[first - 1].head.i == verb.i)
+    ):
+        first -= 1
+    return first
+
+
 def _closing_noun_phrase_head(verb: Token) -> Token | None:
     """The head of the noun phrase just before a say-verb that ends its sentence."""
     doc = verb.doc
-    if verb.i == 0 or doc[verb.i - 1].pos_ not in ("NOUN", "PROPN"):
+    first = _verb_group_start(verb)
+    if first == 0 or doc[first - 1].pos_ not in ("NOUN", "PROPN"):
         return None
-    head = doc[verb.i - 1]
+    head = doc[first - 1]
     # "the Syrian Observatory for Human Rights": climb from "Rights" to "Observatory",
     # within a name only ("close to the border with Turkey local sources" stays put).
     while (
@@ -475,6 +680,20 @@ def _closing_noun_phrase_head(verb: Token) -> Token | None:
 
 
 _NAME_ENTITIES = ("ORG", "PERSON", "NORP")
+# Wire services and page furniture that follow a headline's own source.
+_WIRE_NAMES = frozenset({"AFP", "Reuters", "AP", "Print", "Tweet", "Views", "Related", "|", "-"})
+_HEADLINE_SOURCES = word_set(
+    "monitor ngo activists medics officials official police army ministry media tv television "
+    "sources group observatory un"
+)
+_HEADLINE_SOURCE_MODIFIERS = word_set("state monitoring rights local syrian activist")
+# Common nouns that name a source on their own: "a monitor said", "activists said".
+# Nouns for people who do something: "rescuers", "activists", "officials".
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "guard")
+_SOURCE_NOUNS = word_set(
+    "monitor group official source activist agency ministry medic witness resident police "
+    "army spokesman spokeswoman spokesperson observatory"
+)
 
 
 def _closing_words(head: Token, verb: Token) -> list[Token]:
@@ -509,7 +728,13 @@ def _closing_words(head: Token, verb: Token) -> list[Token]:
             break
         if tok.dep_ in ("det", "amod", "poss", "case") or tok.pos_ == "PROPN":
             start = k
-        elif tok.dep_ == "compound" and tok.pos_ == "NOUN" and common_nouns == 0 and k == start - 1:
+        elif (
+            tok.dep_ == "compound"
+            and tok.pos_ == "NOUN"
+            and tok.tag_ != "NNS"  # "at 300 protesters witnesses said": a plural ends the clause
+            and common_nouns == 0
+            and k == start - 1
+        ):
             common_nouns += 1
             start = k
         elif tok.is_punct and tok.text == "-":
@@ -517,7 +742,7 @@ def _closing_words(head: Token, verb: Token) -> list[Token]:
         else:
             break
         k -= 1
-    words = list(doc[start : verb.i])
+    words = list(doc[start : _verb_group_start(verb)])
     # "injuring a fourth SANA said": a name does not start with a count or an ordinal.
     counted = [i for i, t in enumerate(words) if t.pos_ == "NUM" or t.ent_type_ == "ORDINAL"]
     if counted and counted[-1] + 1 < len(words):

@@ -87,6 +87,9 @@ MEASURE_UNITS: dict[str, str] = {
     "gram": "gram",
     "grams": "gram",
     "lb": "pound",
+    "ounce": "ounce",
+    "ounces": "ounce",
+    "oz": "ounce",
     "lbs": "pound",
     "ton": "ton",
     "tons": "ton",
@@ -121,6 +124,24 @@ MEASURE_UNITS: dict[str, str] = {
     "µg": "µg",
     "mcg": "µg",
     "ghz": "ghz",
+    "hz": "hz",
+    "bhp": "bhp",
+    "hp": "hp",
+    "mbps": "mbps",
+    "gbps": "gbps",
+    "kbps": "kbps",
+    "rpm": "rpm",
+    "nm": "nm",
+    "nanometre": "nanometre",
+    "nanometres": "nanometre",
+    "nanometer": "nanometre",
+    "nanometers": "nanometre",
+    "m2": "square m",
+    "km2": "square km",
+    "cm2": "square cm",
+    "m3": "cubic m",
+    "m²": "square m",
+    "km²": "square km",
     "mhz": "mhz",
     "khz": "khz",
     "kb": "kb",
@@ -166,6 +187,10 @@ CHANGE_WORDS = word_set(
     "doubled tripled surged soared plunged plummeted"
 )
 QUALIFIER_WORDS = frozenset(w for phrase, _ in q.PREFIX_PHRASES for w in phrase)
+# Words after "12m" that make it metres, not millions: "12m high", "12m (39ft)".
+LENGTH_CONTEXT = word_set(
+    "high tall long wide deep deeper higher taller longer wider metre metres meter meters"
+)
 # Finance shorthand for millions of a currency: "30 MUSD", "120 MEUR".
 SCALED_CODES: dict[str, tuple[str, float]] = {
     "musd": ("usd", 1e6),
@@ -181,7 +206,8 @@ IDENTIFIER_NOUNS = word_set(
     "junction terminal lane interstate precinct ward bay hall pier dock wing tower "
     "apollo boeing airbus windows iphone galaxy formula division group camp brigade "
     "regiment battalion squadron corps army fleet category stage grade tier class type "
-    "mark series season episode volume issue"
+    "mark series season episode volume issue row seat pier ftse stoxx nikkei dax cac asx "
+    "russell nasdaq sensex"
 )
 # Words before a figure that make it a reference number or page furniture.
 IDENTIFIER_WORDS = word_set(
@@ -201,7 +227,7 @@ ONE_NOUNS = word_set(
     "person civilian child boy girl man woman soldier fighter rebel officer policeman "
     "journalist member militant protester worker doctor student baby refugee victim "
     "citizen resident prisoner hostage driver pilot teenager nurse volunteer "
-    "percent billion million thousand hundred"
+    "percent percentage billion million thousand hundred"
 )
 # Words that end a street address after a house number.
 STREET_WORDS = word_set(
@@ -210,7 +236,7 @@ STREET_WORDS = word_set(
 )
 # Counted nouns for people: the only unit a later bare figure may take over.
 PERSON_UNITS = word_set(
-    "people person civilian child man woman soldier fighter rebel militant member "
+    "people person civilian child man woman boy girl soldier fighter rebel militant member "
     "resident refugee migrant protester worker patient student victim prisoner hostage "
     "officer policeman journalist doctor volunteer villager passenger pilgrim terrorist "
     "jihadist gunman insurgent troop servicemen serviceman syrian palestinian kurd"

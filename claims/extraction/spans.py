@@ -24,6 +24,7 @@ from .lexicon import (
     FRACTION_WORDS,
     IDENTIFIER_NOUNS,
     IDENTIFIER_WORDS,
+    LENGTH_CONTEXT,
     LONG_RANGES,
     MEASURE_UNITS,
     MONTHS,
@@ -48,20 +49,24 @@ QUICK_RE = re.compile(
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
     r"forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
     r"billions?|trillions?|dozens?|scores|several|few|teens|half|second|third|fourth|"
-    r"fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+-long)\b",
+    r"fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[a-z]+-long|[a-z]+fold)\b",
     re.IGNORECASE,
 )
 
 _LEX_RE = re.compile(
-    r"(?P<cur>(?:US|C|A|NZ|HK)\$|[$£€¥₿元])"
+    r"(?P<cur>(?:US|C|A|NZ|HK|S|R)\$|\$US|\$A|(?:RM|Rs)(?=\.?\d)\.?|[$£€¥₿元])"
     r"|(?P<num>\d{1,3}(?:[\u202f\u2009]\d{3})+(?:\.\d+)?|\d{1,3}(?: 0\d\d)+(?![\d.,])"
     r"|\d+(?:,\d{3})*(?:\.\d+)?"
-    r"|(?<![\d.])\.\d+)(?P<suf>[^\W\d_]+)?"
+    r"|(?<![\d.])\.\d+)(?P<suf>[^\W\d_]+[23²³]?(?![\w]))?"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<punct>\S)"
 )
 # Runs of digit groups that are phone numbers or similar identifiers, not amounts.
 _PHONE_RE = re.compile(r"(?<![\w.])\+?\(?\d{2,4}\)?(?:[ .-]\(?\d{2,4}\)?){2,}(?![\w])")
+
+
+# Words joined to a figure by a hyphen that are part of the amount: "minus-40", "sub-5".
+_SIGN_WORDS = frozenset({"minus", "sub"})
 
 
 @dataclass
@@ -215,9 +220,18 @@ class SentenceScanner:
         core = _Core(i, i + 1, value)
         suffix = tok.suffix
         if suffix:
-            if suffix in nums.SCALE_ABBREVIATIONS:
+            if suffix == "m" and self._length_follows(i + 1):
+                core.unit, core.kind = "m", "measure"  # "12m (39ft)", "a 12m high wave"
+            elif suffix in nums.SCALE_ABBREVIATIONS:
                 core.value = value * nums.SCALE_ABBREVIATIONS[suffix]
                 core.has_scale = True
+            elif (
+                suffix == "p"
+                and value < 1000
+                and not (self._low(i + 1) == "." and self._low(i + 2) == "m")
+            ):
+                # "85p": pence, written as pounds like every amount of money.
+                core.value, core.kind, core.unit = value / 100, "money", "gbp"
             elif suffix in ORDINAL_SUFFIXES:
                 core.ordinal = True
             elif suffix in MEASURE_UNITS:
@@ -241,11 +255,61 @@ class SentenceScanner:
             if nxt.lower == "hundred":
                 scale = 100.0
             single_letter = len(nxt.lower) == 1
-            if scale and (not single_letter or nxt.glued):
+            # "5 B users": a capital B, M or K set apart is a scale, "5 m" is metres.
+            after_letter = self._tok(i + 2)
+            capital_scale = nxt.text in ("B", "M", "K") and (
+                after_letter is None
+                or after_letter.kind == "punct"
+                and after_letter.text != "."
+                or self.is_plural_noun(after_letter.start)
+            )
+            if scale and (not single_letter or nxt.glued or capital_scale):
                 core.value *= scale
                 core.has_scale = True
                 core.j = i + 2
+                after = self._tok(i + 2)
+                more = nums.SCALES.get(after.lower) if after is not None else None
+                if nxt.lower == "hundred" and more is not None:
+                    core.value *= more  # "3 hundred thousand"
+                    core.j = i + 3
+        if core.unit is None and not core.has_scale and not core.ordinal:
+            self._scientific(core)
         return core
+
+    def _scientific(self, core: _Core) -> None:
+        """ "6.02×10^23", "6.02 x 10^23": a figure in scientific notation."""
+        times, ten, caret, power = (self._tok(core.j + k) for k in range(4))
+        if (
+            times is not None
+            and times.text in ("×", "x", "*")
+            and ten is not None
+            and ten.text == "10"
+            and caret is not None
+            and caret.text == "^"
+            and power is not None
+            and power.kind == "num"
+            and caret.glued
+            and power.glued
+        ):
+            exponent = _numeric_value(power)
+            if exponent is not None and exponent.is_integer() and abs(exponent) <= 300:
+                core.value *= 10.0**exponent
+                core.has_scale = True
+                core.j += 4
+
+    def _length_follows(self, j: int) -> bool:
+        nxt = self._tok(j)
+        if nxt is None:
+            return False
+        if nxt.lower in LENGTH_CONTEXT:
+            return True
+        after = self._tok(j + 1)
+        return (
+            nxt.text == "("
+            and after is not None
+            and after.kind == "num"
+            and (after.suffix in ("ft", "in", "yd") or self._low(j + 2) in ("ft", "feet", "foot"))
+        )
 
     def _spelled_core(self, i: int) -> _Core | None:
         tok = self.toks[i]
@@ -403,6 +467,7 @@ class SentenceScanner:
                     (pp := self._tok(core.i - 2)) is not None
                     and prev.glued
                     and (pp.kind in ("word", "num"))
+                    and not (prev.text == "-" and pp.lower in _SIGN_WORDS)
                 ):
                     return True  # "S-400", "Covid-19", "4/5/2017", "10.5.3"
                 if prev.text in ("#", "№"):
@@ -428,6 +493,19 @@ class SentenceScanner:
                 if prev.lower in IDENTIFIER_WORDS:
                     return True
                 if (
+                    len(prev.text) == 1
+                    and prev.text.isupper()
+                    and prev.text not in ("A", "I")
+                    and not core.has_scale
+                ):
+                    return True  # "S&P 500" written "S P 500", "Class C 12"
+                if (
+                    prev.lower in IDENTIFIER_NOUNS
+                    and not prev.text[:1].isupper()
+                    and (prev.text[1:2].isupper())
+                ):
+                    return True  # "iPhone 11", "eBay 2"
+                if (
                     prev.text[:1].isupper()
                     and prev.lower not in MONTHS
                     and prev.lower not in CURRENCY_CODES
@@ -438,6 +516,7 @@ class SentenceScanner:
                     )
                     and q.match_prefix([prev.lower]) is None
                     and not self._unit_follows(core.j)
+                    and core.unit is None
                 ):
                     return True  # "Boeing 737", "Section 427", "Route 66"
         # Calendar anchors: "5 April", "April 5", "May 5th", "05 Apr 2017", "Jan. 5"
@@ -563,6 +642,11 @@ class SentenceScanner:
         while i < n:
             cand, next_i = self._match(i)
             if cand is not None:
+                sign = self.text[cand.start - self.offset]
+                if sign == "+":
+                    cand.flags.add("plus")
+                elif sign in "-\u2212–" or self.toks[i].lower in ("minus", "negative"):
+                    cand.flags.add("minus")
                 out.append(cand)
                 i = max(next_i, i + 1)
             else:
@@ -578,6 +662,11 @@ class SentenceScanner:
             return core or self._digit_core(i)
         if tok.kind != "word":
             return None
+        if tok.lower.endswith("fold") and tok.lower[:-4] in nums.NUMBER_WORDS:
+            value = nums.words_to_number([tok.lower[:-4]])
+            if value is not None:
+                # "fourfold": a multiple, written as one word.
+                return _Core(i, i + 1, value, unit="fold", spelled=True)
         return self._vague_core(i) or self._ordinal_core(i) or self._spelled_core(i)
 
     def _match(self, i: int) -> tuple[Candidate | None, int]:
@@ -587,6 +676,16 @@ class SentenceScanner:
         start_i = i
         negative = False
         if (
+            tok.text == "+"
+            and (nxt0 := self._tok(i + 1)) is not None
+            and nxt0.kind == "num"
+            and nxt0.glued
+            and (i == 0 or not tok.glued)
+        ):
+            # "+0.4%": a signed change; the sign is part of the expression.
+            i += 1
+            tok = self.toks[i]
+        elif (
             tok.text in ("-", "\u2212", "–")
             and (nxt0 := self._tok(i + 1)) is not None
             and nxt0.kind == "num"
@@ -597,13 +696,28 @@ class SentenceScanner:
             negative = True
             i += 1
             tok = self.toks[i]
-        elif (
-            tok.lower in ("minus", "negative")
-            and (nxt0 := self._tok(i + 1)) is not None
-            and (nxt0.kind == "num" or nxt0.lower in nums.NUMBER_WORDS)
+        elif tok.lower in ("minus", "negative") and (nxt0 := self._tok(i + 1)) is not None:
+            k = i + 1
+            if nxt0.text in ("-", "–") and nxt0.glued and (n1 := self._tok(k + 1)) and n1.glued:
+                k += 1  # "minus-40"
+            after_sign = self.toks[k] if k < n else None
+            if after_sign is not None and (
+                after_sign.kind == "num" or after_sign.lower in nums.NUMBER_WORDS
+            ):
+                negative = True  # "minus five percent"
+                i = k
+                tok = self.toks[i]
+        sub_bound = False
+        if (
+            tok.lower == "sub"
+            and self._low(i + 1) in ("-", "–")
+            and (n2 := self._tok(i + 2)) is not None
+            and n2.kind == "num"
+            and self.toks[i + 1].glued
+            and n2.glued
         ):
-            negative = True  # "minus five percent"
-            i += 1
+            sub_bound = True  # "sub-5 nanometre": below 5
+            i += 2
             tok = self.toks[i]
         if tok.kind == "cur" or (tok.lower in CURRENCY_CODES and self._tok(i + 1)):
             nxt = self._tok(i + 1)
@@ -715,7 +829,14 @@ class SentenceScanner:
         words_before = [t.lower for t in self.toks[max(0, start_i - q.MAX_PREFIX_WORDS) : start_i]]
         # Only whole words count, with nothing but spaces in between.
         pre = q.match_prefix(words_before)
-        if pre is not None:
+        if pre is None and words_before[-1:] == ["at"]:
+            # "at least at 40": the bound before a repeated preposition.
+            pre = q.match_prefix(words_before[:-1])
+            if pre is not None:
+                pre = (pre[0] + 1, pre[1])
+        if sub_bound:
+            qualifier = q.UPPER_BOUND
+        elif pre is not None:
             count, qualifier = pre
             first_i = start_i - count
         value, lower, upper = q.bounds(qualifier, core.value)
@@ -864,9 +985,11 @@ class SentenceScanner:
             return cand
         if nxt.lower in PERCENT_WORDS:
             end = nxt.end
+            unit = "percent"
             if nxt.lower == "percentage" and self._low(j + 1) in ("point", "points"):
-                end = self.toks[j + 1].end
-            cand.end, cand.kind, cand.unit = end, "percent", "percent"
+                # A difference of two percentages is its own unit, not a percentage.
+                end, unit = self.toks[j + 1].end, "percentage point"
+            cand.end, cand.kind, cand.unit = end, "percent", unit
             return cand
         if nxt.lower == "per" and self._low(j + 1) == "cent":
             cand.end, cand.kind, cand.unit = self.toks[j + 1].end, "percent", "percent"
@@ -936,10 +1059,23 @@ class SentenceScanner:
                 cand.end = n2.end
                 cand.kind, cand.unit, cand.modifier = "duration", TIME_UNITS[n2.lower], True
                 return cand
+            if n2.lower == "fold" and cand.kind == "count":
+                cand.end, cand.unit = n2.end, "fold"  # "4-fold"
+                return cand
             if n2.lower in MEASURE_UNITS and cand.kind == "count":
                 cand.end = n2.end
                 cand.kind, cand.unit, cand.modifier = "measure", MEASURE_UNITS[n2.lower], True
                 return cand
+        # "six month-old": the hyphen joins only the unit and "old"
+        if (
+            nxt.lower in TIME_UNITS
+            and self._low(j + 1) in ("-", "–")
+            and self._low(j + 2) == "old"
+            and cand.kind == "count"
+        ):
+            cand.kind, cand.unit, cand.modifier = "age", TIME_UNITS[nxt.lower], True
+            cand.end = self.toks[j + 2].end
+            return cand
         # Ages: "12 years old"
         if nxt.lower in ("year", "years") and self._low(j + 1) == "old":
             cand.kind, cand.unit = "age", "year"
