@@ -70,7 +70,7 @@ def seed(env: dict[str, str]) -> str:
     django.setup()
     from django.contrib.auth.models import User
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from claims.models import Article, Claim, Evidence, Review, Source, content_hash_for
 
@@ -159,7 +159,9 @@ def seed(env: dict[str, str]) -> str:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     consumer = User.objects.get_or_create(username=BENCH_USER)[0]
-    return Token.objects.get_or_create(user=consumer)[0].key
+    # Keys are stored as digests: each run makes a new one (and drops the last run's).
+    AuthToken.objects.filter(user=consumer).delete()
+    return AuthToken.objects.create(user=consumer)[1]
 
 
 # --- Server -----------------------------------------------------------------------

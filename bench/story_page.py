@@ -118,7 +118,7 @@ def main() -> None:
     from django.template import engines
     from django.test import Client
     from django.test.utils import setup_test_environment
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from claims.models import Claim
 
@@ -132,8 +132,8 @@ def main() -> None:
     editor.groups.add(Group.objects.get(name="Editors"))
     client = Client()
     client.force_login(editor)
-    token, _ = Token.objects.get_or_create(user=editor)
-    api = Client(headers={"Authorization": f"Token {token.key}"})
+    _, key = AuthToken.objects.create(user=editor)
+    api = Client(headers={"Authorization": f"Token {key}"})
 
     print(
         f"\n{Claim.objects.count():,} claims on {connection.vendor}; {args.repeat} requests each\n"

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, Q
+from django.utils.html import format_html
+from knox.admin import AuthTokenAdmin
+from knox.models import AuthToken
 
 from . import services
 from .models import Article, Claim, Evidence, Feed, Quantity, Review, Source, SourceDomain, Story
@@ -65,8 +70,46 @@ class FeedAdmin(admin.ModelAdmin):
     ]
 
 
+class KeepsHistoryOnDelete:
+    """Deleting claims that have a verdict or a history is refused, with a sentence per
+    claim rather than Django's list of protected rows (reviews are PROTECT; a verdict
+    without a history entry, from before histories were kept, is refused here too)."""
+
+    shown_claims = 20
+
+    def claims_with_history(self, objs):
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept = (
+            self.claims_with_history(objs)
+            .filter(Q(reviews__isnull=False) | ~Q(verdict=Claim.Verdict.UNREVIEWED))
+            .select_related("article")
+            .distinct()
+            .order_by("pk")
+        )
+        claims = list(kept[: self.shown_claims + 1])
+        if claims:
+            protected = [
+                format_html(
+                    "Claim #{} “{}” in “{}” has a verdict history, which is always kept: "
+                    "it cannot be deleted.",
+                    claim.pk,
+                    claim.text,
+                    claim.article,
+                )
+                for claim in claims[: self.shown_claims]
+            ]
+            if len(claims) > self.shown_claims:
+                protected.append("… and more claims with a verdict history.")
+            # Reviews can be deleted by nobody; that is why, not a missing permission.
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(KeepsHistoryOnDelete, admin.ModelAdmin):
     list_display = ["__str__", "source", "domain", "origin", "status", "claim_count", "created_at"]
     list_filter = ["status", "origin", "source"]
     list_select_related = ["source"]
@@ -95,6 +138,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    def claims_with_history(self, objs):
+        return Claim.objects.filter(article__in=objs)
 
     @admin.display(description="Claims", ordering="claim_count")
     def claim_count(self, obj: Article) -> int:
@@ -129,7 +175,15 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(KeepsHistoryOnDelete, admin.ModelAdmin):
+    """Claims come from extraction and change through the claim page only.
+
+    A verdict or a correction must write its history, move the version and name the
+    reviewer (``review_submit`` / ``claim_correct``); a form here would do none of
+    that, and a stale one would silently put back an older verdict. So everything
+    but the assignment is read-only, and the page links to the claim page.
+    """
+
     list_display = [
         "text",
         "unit",
@@ -143,16 +197,31 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["verdict", "qualifier", "kind", "event", "found_in_latest"]
     list_select_related = ["article", "article__source"]
     search_fields = ["text", "sentence", "attribution", "article__title"]
-    raw_id_fields = ["article", "reviewed_by", "assigned_to"]
-    readonly_fields = [
-        "version",
-        "reviewed_by",
-        "reviewed_at",
-        "extractor_version",
-        "quantity",
-        "in_conflict",
-    ]
+    raw_id_fields = ["assigned_to"]
+    editable_fields = ("assigned_to",)
     inlines = [EvidenceInline, ReviewInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [f.name for f in Claim._meta.concrete_fields if f.name not in self.editable_fields]
+        return ["review_on_claim_page", *fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def claims_with_history(self, objs):
+        return Claim.objects.filter(pk__in=[obj.pk for obj in objs])
+
+    def save_model(self, request, obj: Claim, form, change: bool) -> None:
+        # Only what this form may change is written: a verdict given while the form
+        # was open is not overwritten with the one the form was loaded with.
+        obj.save(update_fields=[*form.changed_data, "updated_at"])
+
+    @admin.display(description="Verdict and reading")
+    def review_on_claim_page(self, obj: Claim) -> str:
+        return format_html(
+            '<a href="{}">Give a verdict or correct the reading on the claim page</a>',
+            obj.get_absolute_url(),
+        )
 
     @admin.display(description="Source", ordering="article__source__name")
     def source_name(self, obj: Claim) -> str:
@@ -184,6 +253,62 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_filter = ["stance"]
     list_select_related = ["claim", "source", "added_by"]
     raw_id_fields = ["claim", "added_by", "source"]
+
+
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(AuthTokenAdmin):
+    """Tokens are listed by the first characters of their key; the key itself is shown
+    once, when the token is added, and only its digest is stored."""
+
+    list_display = ["key_prefix", "user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["token_key", "user__username"]
+    readonly_fields = ["key_prefix", "user", "created", "expiry"]
+
+    def get_fields(self, request, obj=None):
+        return ["user", "expiry"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Key starts with", ordering="token_key")
+    def key_prefix(self, obj: AuthToken) -> str:
+        return f"{obj.token_key[:8]}…"
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.save()
+        self.message_user(
+            request,
+            f"New API token for {obj.user}: {form.token} — copy it now, it cannot be shown again.",
+            messages.WARNING,
+        )
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """An account named in the verdict history is kept (reviews are PROTECT): deleting
+    it is refused with what to do instead."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        reviewers = [user for user in objs if Review.objects.filter(reviewer=user).exists()]
+        if reviewers:
+            protected = [
+                f"{user.get_username()} gave verdicts or corrections, and the history names "
+                "who did: deactivate the account (untick “Active”) instead of deleting it."
+                for user in reviewers
+            ]
+            perms_needed = set()
+        return deleted, counts, perms_needed, protected
 
 
 # --- Stories ----------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.dateparse import parse_datetime
 
-from claims.models import Claim, Evidence, Source
+from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Source
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_MAX_PAGE_SIZE = 200
@@ -142,6 +142,14 @@ class VerdictForm(forms.Form):
     )
     apply_to_identical = forms.BooleanField(required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        has_origin = data.get("evidence_url") or data.get("evidence_source")
+        origin_refused = "evidence_url" in self.errors or "evidence_source" in self.errors
+        if data.get("evidence_figure") and not has_origin and not origin_refused:
+            self.add_error("evidence_figure", EVIDENCE_NEEDS_ORIGIN)
+        return data
 
     def has_evidence(self) -> bool:
         data = self.cleaned_data

@@ -262,6 +262,11 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def with_reviewed_claims(self) -> ArticleQuerySet:
+        """Articles at least one of whose claims has a verdict: what consumers may see."""
+        reviewed = Claim.objects.filter(article=models.OuterRef("pk")).reviewed()
+        return self.filter(models.Exists(reviewed))
+
     def stale(self, *, older_than) -> ArticleQuerySet:
         """Articles waiting or mid-extraction since before ``older_than``: lost tasks."""
         return self.filter(
@@ -697,11 +702,16 @@ class Claim(TimestampedModel):
 
 
 class Review(models.Model):
-    """One verdict change. Append-only: the history of a claim is never rewritten."""
+    """One verdict change. Append-only: the history of a claim is never rewritten.
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="reviews")
+    Nor is it deleted with what it is about: a claim (and so its article) with history
+    cannot be deleted, and neither can an account that reviewed (deactivate it). On
+    PostgreSQL a trigger refuses any UPDATE or DELETE of these rows as well.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reviews"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="reviews"
     )
     from_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
     to_verdict = models.CharField(max_length=12, choices=Claim.Verdict.choices)
@@ -719,6 +729,15 @@ class Review(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Reviews are append-only history and cannot be changed.")
         super().save(*args, **kwargs)
+
+
+# Evidence is where someone else can check the figure: a link or a named source. A
+# quoted figure says what the evidence reads, not where; on its own nobody could
+# check it again, so it is a detail of a link or a source, never evidence by itself.
+EVIDENCE_NEEDS_ORIGIN = (
+    "Evidence needs a link or a source: say where the figure can be checked. "
+    "A quoted figure on its own is not enough."
+)
 
 
 class Evidence(models.Model):
@@ -744,7 +763,9 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(url="") | Q(source__isnull=False), name="evidence_url_or_source"
+                condition=~Q(url="") | Q(source__isnull=False),
+                name="evidence_url_or_source",
+                violation_error_message=EVIDENCE_NEEDS_ORIGIN,
             )
         ]
 

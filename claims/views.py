@@ -34,7 +34,9 @@ from claims.services import SubmissionError, article_submit, ingestion
 from claims.services.dashboard import dashboard_figures
 from claims.services.review import (
     EvidenceInput,
+    EvidenceInvalid,
     StaleVersion,
+    VersionUnknown,
     claim_correct,
     claims_assign,
     claims_identical,
@@ -287,6 +289,11 @@ def claim_quick_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             return _row_response(request, claim.pk, stale=stale)
         messages.error(request, str(stale))
         return redirect(back)
+    except VersionUnknown as invalid:
+        if _is_htmx(request):
+            return _row_response(request, claim.pk, error=str(invalid))
+        messages.error(request, str(invalid))
+        return redirect(back)
     if _is_htmx(request):
         return _row_response(request, claim.pk, just_reviewed=True)
     label = Claim.Verdict(form.cleaned_data["verdict"]).label
@@ -396,6 +403,9 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StaleVersion as stale:
         return _render_stale(request, pk, stale, VerdictForm, "verdict_form")
+    except (EvidenceInvalid, VersionUnknown) as invalid:
+        form.add_error(None, str(invalid))
+        return _render_claim(request, claim, verdict_form=form, status=400)
     label = Claim.Verdict(data["verdict"]).label
     messages.success(request, f"Marked “{label}”.")
     return redirect(claim)
@@ -436,6 +446,9 @@ def claim_correction(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StaleVersion as stale:
         return _render_stale(request, pk, stale, CorrectionForm, "correction_form")
+    except VersionUnknown as invalid:
+        form.add_error(None, str(invalid))
+        return _render_claim(request, claim, correction_form=form, status=400)
     messages.success(request, "Reading corrected; the change is in the history.")
     return redirect(claim)
 

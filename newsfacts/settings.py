@@ -10,6 +10,7 @@ without ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -97,7 +98,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "claims",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsfacts.urls"
@@ -168,6 +172,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a login while the account or the address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -208,6 +217,11 @@ X_FRAME_OPTIONS = "DENY"
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto header.
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the app that append the client's address to X-Forwarded-For;
+# login lockouts and anonymous API rates count by the address the nearest one saw.
+NEWSFACTS_TRUSTED_PROXIES = env_int(
+    "NEWSFACTS_TRUSTED_PROXIES", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0
+)
 
 # Requests above this size are refused (413 in the API); uploads are capped separately.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("NEWSFACTS_MAX_REQUEST_BYTES", 5 * 1024 * 1024, minimum=1024)
@@ -360,6 +374,26 @@ CACHES = {
     )
 }
 
+# --- Login throttle (django-axes) ---------------------------------------------------
+
+# After this many failed logins for one account, or from one address, logins are
+# refused for the cool-off time (the password is not even checked); each failure
+# during it starts it again. A success clears the account's and the address's count.
+AXES_FAILURE_LIMIT = env_int("NEWSFACTS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSFACTS_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "claims.security.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "claims.security.client_address"
+# Counts live in the shared cache when there is one (every web process sees them);
+# a per-process cache would let each process allow the limit again, so without a
+# shared cache they are kept in the database.
+AXES_HANDLER = (
+    "axes.handlers.database.AxesDatabaseHandler"
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    else "axes.handlers.cache.AxesCacheHandler"
+)
+
 # Requests per user (per token) and, before authentication, per address; each rate is
 # "N/second|minute|hour|day", and an empty value switches that limit off.
 API_THROTTLE_RATES = {
@@ -378,13 +412,22 @@ REST_FRAMEWORK = {
         "claims.api.throttling.ApiAnonThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+    "NUM_PROXIES": NEWSFACTS_TRUSTED_PROXIES,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.JsonParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "claims.api.negotiation.ContentNegotiation",
     "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# API keys are stored as digests and shown once (django-rest-knox). They last until
+# revoked unless made with an expiry (``create_api_token --expires DAYS``).
+REST_KNOX = {
+    "TOKEN_TTL": None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "newsfacts API",

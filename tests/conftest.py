@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
+from knox.models import AuthToken
 
 from newsfacts.celery import app as celery_app
 
@@ -95,6 +96,18 @@ def api_consumer(db):
 @pytest.fixture
 def anonymous():
     return None
+
+
+def api_token_for(user, **kwargs) -> str:
+    """A new API token of the user's: its key, as shown once when it is made."""
+    return AuthToken.objects.create(user=user, **kwargs)[1]
+
+
+def api_client(user) -> Client:
+    """A client that authenticates the way API consumers do: with a token."""
+    if user is None:
+        return Client()
+    return Client(headers={"Authorization": f"Token {api_token_for(user)}"})
 
 
 def client_for(user) -> Client:

@@ -11,12 +11,13 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from claims.api.renderers import CLAIM_CSV_COLUMNS
 from claims.api.serializers import ClaimOutputSerializer
 from claims.models import Article, Claim, Review
 
+from .conftest import api_client, api_token_for
 from .factories import (
     ArticleFactory,
     ClaimFactory,
@@ -26,14 +27,6 @@ from .factories import (
 )
 
 API = "/api/v1"
-
-
-def api_client(user) -> Client:
-    """A client that authenticates the way API consumers do: with a token."""
-    if user is None:
-        return Client()
-    token, _ = Token.objects.get_or_create(user=user)
-    return Client(headers={"Authorization": f"Token {token.key}"})
 
 
 def reviewed_claim(**kwargs) -> Claim:
@@ -154,7 +147,7 @@ def test_api_session_login_works_for_the_browsable_api(editor):
 
 def test_api_revoked_token_is_refused(api_consumer):
     client = api_client(api_consumer)
-    Token.objects.filter(user=api_consumer).delete()
+    AuthToken.objects.filter(user=api_consumer).delete()
     response = client.get(f"{API}/claims/")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "authentication_failed"
@@ -657,11 +650,11 @@ def test_api_article_submit_refusal_of_the_service_is_a_readable_400(editor):
     assert "empty" in str(response.json()["error"]["details"])
 
 
-def test_api_article_list_and_detail_show_status_progress_and_counts(api_consumer):
+def test_api_article_list_and_detail_show_editors_status_progress_and_counts(editor):
     article = ArticleFactory(status=Article.Status.EXTRACTING, progress_done=1, progress_total=4)
     ClaimFactory(article=article)
     reviewed_claim(article=article)
-    client = api_client(api_consumer)
+    client = api_client(editor)
     listed = client.get(f"{API}/articles/").json()["results"]
     detail = client.get(f"{API}/articles/{article.pk}/").json()
     assert listed == [detail]
@@ -671,11 +664,11 @@ def test_api_article_list_and_detail_show_status_progress_and_counts(api_consume
     assert "body" not in detail
 
 
-def test_api_article_list_filters_by_status_and_pages(api_consumer):
+def test_api_article_list_filters_by_status_and_pages(editor):
     for _ in range(3):
         ArticleFactory(status=Article.Status.EXTRACTED)
     failed = ArticleFactory(status=Article.Status.FAILED)
-    client = api_client(api_consumer)
+    client = api_client(editor)
     assert _ids(client.get(f"{API}/articles/", {"status": "failed"})) == {failed.pk}
     pages = _walk(client, f"{API}/articles/", {"page_size": 3})
     assert [len(p) for p in pages] == [3, 1]
@@ -883,7 +876,7 @@ def test_api_consumer_cache_refuses_a_revoked_token_at_once(api_consumer, settin
     reviewed_claim()
     consumer = api_client(api_consumer)
     assert consumer.get(f"{API}/claims/").status_code == 200
-    Token.objects.filter(user=api_consumer).delete()
+    AuthToken.objects.filter(user=api_consumer).delete()
     assert consumer.get(f"{API}/claims/").status_code == 401
 
 
@@ -910,7 +903,7 @@ def test_api_consumer_cache_keeps_counting_the_rate_limit(api_consumer, settings
 def test_api_consumer_cache_does_not_keep_browsable_pages(api_consumer, settings):
     settings.NEWSFACTS_API_CACHE_SECONDS = 60
     reviewed_claim()
-    token, _ = Token.objects.get_or_create(user=api_consumer)
-    html = Client(headers={"Authorization": f"Token {token.key}", "Accept": "text/html"})
+    key = api_token_for(api_consumer)
+    html = Client(headers={"Authorization": f"Token {key}", "Accept": "text/html"})
     assert "text/html" in html.get(f"{API}/claims/")["Content-Type"]
     assert not html.get(f"{API}/claims/").has_header("Cache-Control")

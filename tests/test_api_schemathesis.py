@@ -15,7 +15,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -26,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from claims.models import Claim
 
+from .conftest import api_token_for
 from .factories import (
     ArticleFactory,
     ClaimFactory,
@@ -78,7 +78,7 @@ def editor_token(editor):
         )
         ReviewFactory(claim=claim)
         EvidenceFactory(claim=claim)
-    return Token.objects.create(user=editor).key
+    return api_token_for(editor)
 
 
 # The schema view needs no database, so the schema is read once, at collection.

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from claims.models import Claim
 
+from .conftest import api_client
 from .factories import ArticleFactory, ClaimFactory, QuantityFactory, SourceFactory, StoryFactory
-from .test_api import API, api_client
+from .test_api import API
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,10 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.models import AuthToken
 
+from .authentication import token_digest
 from .permissions import REVIEW_PERMISSION, can_review
 from .throttling import throttle_hit
 
@@ -49,7 +51,10 @@ _ACCOUNT_SQL = None
 
 
 def _account_sql() -> str:
-    """One query: the token's account, whether it is active, and whether it reviews."""
+    """One query: the token's account, whether it is active, and whether it reviews.
+
+    The token is found by its key's digest (what is stored) and must not have expired.
+    """
     global _ACCOUNT_SQL
     if _ACCOUNT_SQL is None:
         user = get_user_model()
@@ -74,8 +79,8 @@ def _account_sql() -> str:
                 JOIN {group_perms} gp ON gp.group_id = ug.group_id
                 WHERE ug.user_id = u.id AND gp.permission_id = {review_permission}
             )
-            FROM {Token._meta.db_table} t JOIN {user._meta.db_table} u ON u.id = t.user_id
-            WHERE t.key = %s
+            FROM {AuthToken._meta.db_table} t JOIN {user._meta.db_table} u ON u.id = t.user_id
+            WHERE t.digest = %s AND (t.expiry IS NULL OR t.expiry > %s)
         """  # noqa: S608 - table names come from the models, values are parameters
     return _ACCOUNT_SQL
 
@@ -84,7 +89,10 @@ def consumer_account(key: str) -> int | None:
     """The id of the active, non-editor account the token belongs to, else None."""
     app_label, codename = REVIEW_PERMISSION.split(".")
     with connection.cursor() as cursor:
-        cursor.execute(_account_sql(), [codename, app_label, codename, app_label, key])
+        cursor.execute(
+            _account_sql(),
+            [codename, app_label, codename, app_label, token_digest(key), timezone.now()],
+        )
         row = cursor.fetchone()
     if row is None:
         return None

@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from .throttling import refused_caller_wait
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -103,6 +105,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        wait = refused_caller_wait(context["request"], context.get("view"))
+        if wait is not None:
+            exc = exceptions.Throttled(wait=wait)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -75,6 +75,24 @@ class ClaimCsvRenderer(BaseRenderer):
         return out.getvalue().encode(self.charset)
 
 
-class JsonLdRenderer(JSONRenderer):
+# JSON meant to be pasted into a page's <script> element: "</script>" or "<!--" in a
+# headline must not end or change the element. JSON's own syntax never uses these
+# characters, so they only occur inside strings, where the escapes mean the same.
+_HTML_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def html_safe_json(rendered: bytes) -> bytes:
+    """JSON with <, > and & written as Unicode escapes, the same data when parsed."""
+    return rendered.decode("utf-8").translate(_HTML_SAFE).encode("utf-8")
+
+
+class EmbeddableJsonRenderer(JSONRenderer):
+    """JSON that is safe to embed in HTML as it is."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return html_safe_json(super().render(data, accepted_media_type, renderer_context))
+
+
+class JsonLdRenderer(EmbeddableJsonRenderer):
     media_type = "application/ld+json"
     format = "jsonld"

@@ -27,11 +27,15 @@ _ERRORS = {
     "406": "The requested format is not available.",
     "409": "Conflict with the current state.",
     "413": "The request body is too large.",
+    "414": "The address is too long; the web server in front answers this, in its own format.",
     "415": "Unsupported request media type.",
     "429": "Too many requests.",
     "500": "Server error.",
 }
-_READ_ONLY_ERRORS = {"400", "401", "403", "404", "405", "406", "429", "500"}
+_READ_ONLY_ERRORS = {"400", "401", "403", "404", "405", "406", "414", "429", "500"}
+# Answered before the request reaches the app (gunicorn's request-line limit): the
+# status is documented, its body is whatever the server sends.
+_SERVER_ANSWERS = {"414"}
 
 
 def add_error_responses(result: dict, generator, request, public) -> dict:
@@ -45,7 +49,9 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 existing = responses.get(code)
-                if existing is None or "content" not in existing:
+                if code in _SERVER_ANSWERS:
+                    responses.setdefault(code, {"description": _ERRORS[code]})
+                elif existing is None or "content" not in existing:
                     responses[code] = {
                         "description": (existing or {}).get("description") or _ERRORS[code],
                         "content": {"application/json": {"schema": reference}},

@@ -9,7 +9,6 @@ documents; a test holds the two together.
 from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 
@@ -233,40 +232,70 @@ _VERDICT_LABELS = {str(value): str(label) for value, label in Claim.Verdict.choi
 
 
 class ProgressSerializer(serializers.Serializer):
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    percent = serializers.IntegerField(min_value=0, max_value=100)
+    done = serializers.IntegerField(source="progress_done")
+    total = serializers.IntegerField(source="progress_total")
+    percent = serializers.IntegerField(source="progress_percent", min_value=0, max_value=100)
 
 
-class ArticleOutputSerializer(serializers.Serializer):
+class ArticlePublicSerializer(serializers.Serializer):
+    """What consumers see of an article: where its reviewed claims come from."""
+
     id = serializers.IntegerField()
     title = serializers.CharField(allow_blank=True)
     url = serializers.URLField(allow_null=True)
-    origin = serializers.ChoiceField(choices=Article.Origin.choices)
     source = SourceRefSerializer(allow_null=True)
     published_at = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    language = serializers.CharField(allow_blank=True)
-    status = serializers.ChoiceField(choices=Article.Status.choices)
-    status_label = serializers.CharField(source="get_status_display")
-    error = serializers.CharField(source="last_error", allow_blank=True)
-    progress = serializers.SerializerMethodField()
-    claim_count = serializers.IntegerField()
-    reviewed_count = serializers.IntegerField()
 
-    @extend_schema_field(ProgressSerializer)
-    def get_progress(self, article: Article) -> dict:
-        return {
-            "done": article.progress_done,
-            "total": article.progress_total,
-            "percent": article.progress_percent,
-        }
+
+_EDITORS_ONLY = "Editors only."
+
+
+class ArticleOutputSerializer(ArticlePublicSerializer):
+    """Editors see the article's processing too. Consumers' answers leave these fields
+    out, so the schema documents them as optional."""
+
+    origin = serializers.ChoiceField(
+        choices=Article.Origin.choices, required=False, help_text=_EDITORS_ONLY
+    )
+    created_at = serializers.DateTimeField(required=False, help_text=_EDITORS_ONLY)
+    language = serializers.CharField(allow_blank=True, required=False, help_text=_EDITORS_ONLY)
+    status = serializers.ChoiceField(
+        choices=Article.Status.choices, required=False, help_text=_EDITORS_ONLY
+    )
+    status_label = serializers.CharField(
+        source="get_status_display", required=False, help_text=_EDITORS_ONLY
+    )
+    error = serializers.CharField(
+        source="last_error", allow_blank=True, required=False, help_text=_EDITORS_ONLY
+    )
+    progress = ProgressSerializer(source="*", required=False, help_text=_EDITORS_ONLY)
+    claim_count = serializers.IntegerField(required=False, help_text=_EDITORS_ONLY)
+    reviewed_count = serializers.IntegerField(required=False, help_text=_EDITORS_ONLY)
 
 
 def articles_for_api(queryset: QuerySet | None = None) -> QuerySet:
     """Articles with their counts and source, without their bodies."""
     queryset = Article.objects.all() if queryset is None else queryset
     return queryset.select_related("source").defer("body").with_claim_counts()
+
+
+def public_articles_for_api(queryset: QuerySet | None = None) -> QuerySet:
+    """Articles that have a reviewed claim, with only what consumers are shown."""
+    queryset = Article.objects.all() if queryset is None else queryset
+    return (
+        queryset.with_reviewed_claims()
+        .select_related("source")
+        .only(
+            "id",
+            "title",
+            "url",
+            "published_at",
+            "created_at",
+            "source__id",
+            "source__name",
+            "source__slug",
+        )
+    )
 
 
 class SourceOutputSerializer(serializers.ModelSerializer):

@@ -86,3 +86,16 @@ class ArticleSubmitThrottle(ApiUserThrottle):
         if request.method != "POST":
             return True
         return super().allow_request(request, view)
+
+
+def refused_caller_wait(request, view) -> float | None:
+    """Count a request refused for its missing or bad token against the anonymous
+    rate of its address: the seconds to wait when that rate is used up, else None.
+
+    DRF checks permissions before rates, so without this a caller guessing tokens
+    would only ever see 401s and never be slowed down.
+    """
+    throttle = ApiAnonThrottle()
+    if throttle.allow_request(request, view):
+        return None
+    return throttle.wait()

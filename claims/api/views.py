@@ -20,10 +20,16 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.models import Article, Claim, Evidence, Review, Source
+from claims.models import EVIDENCE_NEEDS_ORIGIN, Article, Claim, Evidence, Review, Source
 from claims.services import SubmissionError, article_submit
 from claims.services.ingestion import article_submit_url
-from claims.services.review import EvidenceInput, StaleVersion, review_submit
+from claims.services.review import (
+    EvidenceInput,
+    EvidenceInvalid,
+    StaleVersion,
+    VersionUnknown,
+    review_submit,
+)
 
 from .claimreview import claim_review_jsonld
 from .exceptions import StaleVersionError
@@ -35,14 +41,16 @@ from .pagination import (
     paginated_serializer,
 )
 from .permissions import CanReviewClaims, CanSubmitArticles, can_review
-from .renderers import ClaimCsvRenderer, JsonLdRenderer
+from .renderers import ClaimCsvRenderer, EmbeddableJsonRenderer, JsonLdRenderer
 from .serializers import (
     ArticleOutputSerializer,
+    ArticlePublicSerializer,
     ClaimOutputSerializer,
     SourceOutputSerializer,
     articles_for_api,
     claim_rows,
     claims_for_api,
+    public_articles_for_api,
     rows_with_evidence,
 )
 from .throttling import ArticleSubmitThrottle
@@ -59,9 +67,17 @@ def health(request) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# The largest id a database row can have (a 64-bit signed integer).
+_MAX_ID = 2**63 - 1
+
+
 def _source_by_reference(reference: str, *, field: str) -> Source:
-    lookup = {"pk": int(reference)} if reference.isdigit() else {"slug": reference}
-    source = Source.objects.filter(**lookup).first()
+    # isdigit() alone accepts "²" and other digits that int() refuses.
+    if reference.isascii() and reference.isdigit():
+        number = int(reference)
+        source = Source.objects.filter(pk=number).first() if number <= _MAX_ID else None
+    else:
+        source = Source.objects.filter(slug=reference).first()
     if source is None:
         raise ValidationError({field: [f"There is no source {reference!r}."]})
     return source
@@ -150,7 +166,7 @@ class ClaimDetailApi(APIView):
 
 
 class ClaimReviewJsonLdApi(APIView):
-    renderer_classes = [JsonLdRenderer, JSONRenderer]
+    renderer_classes = [JsonLdRenderer, EmbeddableJsonRenderer]
 
     @extend_schema(
         operation_id="claims_claimreview",
@@ -175,8 +191,8 @@ class EvidenceInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
     def validate(self, attrs: dict) -> dict:
-        if not (attrs.get("url") or attrs.get("source") or attrs.get("quoted_figure")):
-            raise serializers.ValidationError("Evidence needs a link, a source or a quoted figure.")
+        if not (attrs.get("url") or attrs.get("source")):
+            raise serializers.ValidationError(EVIDENCE_NEEDS_ORIGIN)
         return attrs
 
 
@@ -189,7 +205,9 @@ class ClaimReviewsApi(APIView):
     class InputSerializer(serializers.Serializer):
         verdict = serializers.ChoiceField(choices=Claim.Verdict.choices)
         version = serializers.IntegerField(
-            min_value=1, help_text="The claim's version when you read it (optimistic lock)."
+            min_value=1,
+            max_value=2**31 - 1,
+            help_text="The claim's version when you read it (optimistic lock).",
         )
         note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
         evidence = EvidenceInputSerializer(required=False)
@@ -248,6 +266,10 @@ class ClaimReviewsApi(APIView):
                 evidence=evidence,
                 apply_to_identical=values["apply_to_identical"],
             )
+        except EvidenceInvalid as invalid:
+            raise ValidationError({"evidence": [str(invalid)]}) from None
+        except VersionUnknown as invalid:
+            raise ValidationError({"version": [str(invalid)]}) from None
         except StaleVersion as stale:
             current = stale.current
             raise StaleVersionError(
@@ -290,6 +312,14 @@ class ClaimReviewsApi(APIView):
 # --- Articles ---------------------------------------------------------------------
 
 
+def _articles_visible_to(user, articles: QuerySet) -> tuple[QuerySet, type]:
+    """Editors see every article and how its extraction went; consumers see an article
+    only through its reviewed claims: where they come from, nothing of the processing."""
+    if can_review(user):
+        return articles_for_api(articles), ArticleOutputSerializer
+    return public_articles_for_api(articles), ArticlePublicSerializer
+
+
 class ArticleListApi(APIView):
     """Submitted articles and their extraction; submitting is for editors."""
 
@@ -329,6 +359,10 @@ class ArticleListApi(APIView):
 
     @extend_schema(
         operation_id="articles_list",
+        description=(
+            "Editors see every article and its extraction; consumers see only articles "
+            "with a reviewed claim, and only their title, address, source and date."
+        ),
         parameters=[FilterSerializer, CursorParamsSerializer],
         responses=paginated_serializer(ArticleOutputSerializer, "PaginatedArticleList"),
     )
@@ -338,11 +372,12 @@ class ArticleListApi(APIView):
         articles = Article.objects.all()
         if "status" in filters.validated_data:
             articles = articles.filter(status=filters.validated_data["status"])
-        page = ARTICLE_PAGE.paginate(articles_for_api(articles), request, ARTICLE_ORDERING)
+        articles, output = _articles_visible_to(request.user, articles)
+        page = ARTICLE_PAGE.paginate(articles, request, ARTICLE_ORDERING)
         data = {
             "next": page.next_url,
             "previous": page.previous_url,
-            "results": self.OutputSerializer(page.items, many=True).data,
+            "results": output(page.items, many=True).data,
         }
         return _with_pagination_link(Response(data), page.next_url)
 
@@ -390,13 +425,20 @@ class ArticleListApi(APIView):
 
 
 class ArticleDetailApi(APIView):
-    class OutputSerializer(ArticleOutputSerializer):
-        pass
-
-    @extend_schema(operation_id="articles_retrieve", responses=ArticleOutputSerializer)
+    @extend_schema(
+        operation_id="articles_retrieve",
+        responses=ArticleOutputSerializer,
+        description=(
+            "Consumers see only articles with a reviewed claim, and only their title, "
+            "address, source and date."
+        ),
+    )
     def get(self, request, pk: int):
-        article = get_object_or_404(articles_for_api(), pk=pk)
-        return Response(self.OutputSerializer(article).data)
+        articles, output = _articles_visible_to(request.user, Article.objects.all())
+        article = articles.filter(pk=pk).first()
+        if article is None:
+            raise NotFound("There is no article with this id, or none of its claims is reviewed.")
+        return Response(output(article).data)
 
 
 class ArticleClaimsApi(APIView):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from claims.models import Claim, Evidence, Review, Source
+from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Review, Source
 from claims.services import xref
 from claims.services.xref import Relation
 
@@ -32,6 +32,21 @@ class StaleVersion(Exception):
         )
 
 
+class VersionUnknown(ValueError):
+    """The version sent was never the claim's: a made-up or garbled form, not a race."""
+
+    def __init__(self, *, sent: int, current: int) -> None:
+        self.sent, self.current = sent, current
+        super().__init__(
+            f"This claim has never been at version {sent}; it is at version {current}. "
+            "Reload the claim and submit again."
+        )
+
+
+class EvidenceInvalid(ValueError):
+    """Evidence that cannot be stored; the message is for the editor."""
+
+
 @dataclass(frozen=True)
 class EvidenceInput:
     stance: str
@@ -41,7 +56,17 @@ class EvidenceInput:
     note: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.url or self.source or self.quoted_figure)
+        """Nothing but a stance: no evidence was given."""
+        return not (self.url or self.source or self.quoted_figure or self.note)
+
+    def problem(self) -> str | None:
+        """Why this evidence cannot be stored, or None. Forms and the API ask first;
+        ``evidence_add`` asks again, so no path reaches the database constraint."""
+        if not (self.url or self.source):
+            return EVIDENCE_NEEDS_ORIGIN
+        if self.stance not in Evidence.Stance.values:
+            return f"Unknown stance {self.stance!r}."
+        return None
 
 
 def _take_version(*, claim_id: int, expected_version: int, **changes) -> Claim:
@@ -55,6 +80,9 @@ def _take_version(*, claim_id: int, expected_version: int, **changes) -> Claim:
     )
     if not updated:
         current = Claim.objects.select_related("reviewed_by").get(pk=claim_id)
+        if expected_version > current.version:
+            # Versions only grow: nobody can have saved a version not reached yet.
+            raise VersionUnknown(sent=expected_version, current=current.version)
         raise StaleVersion(current)
     return Claim.objects.select_related("article", "reviewed_by").get(pk=claim_id)
 
@@ -78,6 +106,9 @@ def review_submit(
     """
     if verdict not in Claim.Verdict.values:
         raise ValueError(f"Unknown verdict {verdict!r}.")
+    if evidence is not None and not evidence.is_empty() and evidence.problem():
+        # Refused before anything is written: the verdict is not half-recorded.
+        raise EvidenceInvalid(evidence.problem())
     before = Claim.objects.filter(pk=claim_id).values_list("verdict", flat=True).first()
     if before is None:
         raise Claim.DoesNotExist(f"Claim {claim_id} does not exist.")
@@ -140,10 +171,9 @@ def claims_identical(claim: Claim):
 
 
 def evidence_add(*, claim: Claim, added_by, evidence: EvidenceInput) -> Evidence:
-    if evidence.is_empty():
-        raise ValueError("Evidence needs a link, a source or a quoted figure.")
-    if evidence.stance not in Evidence.Stance.values:
-        raise ValueError(f"Unknown stance {evidence.stance!r}.")
+    problem = evidence.problem()
+    if problem:
+        raise EvidenceInvalid(problem)
     return Evidence.objects.create(
         claim=claim,
         added_by=added_by,
