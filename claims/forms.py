@@ -211,7 +211,7 @@ class CorrectionForm(forms.ModelForm):
         lower, upper = data.get("lower"), data.get("upper")
         if lower is not None and upper is not None and lower > upper:
             raise forms.ValidationError("The lower bound is above the upper bound.")
-        for name in ("unit", "event"):
+        for name in ("unit", "event", "population"):
             if name in data:
                 data[name] = data[name].strip().lower()
         if "attribution" in data:

@@ -224,6 +224,21 @@ class StoryKey(models.Model):
         return f"{self.key} @ {self.day}"
 
 
+class KeyFrequency(models.Model):
+    """In how many articles a story key occurs: rare names say more than "Syria".
+
+    The row with the empty key counts all articles with features. Kept up to date as
+    features are stored, so that story assignment reads a handful of rows by key
+    instead of counting over all articles.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    articles = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.articles}"
+
+
 class Quantity(models.Model):
     """The figures of one story that measure the same thing: same measure, population,
     period and place (the cross-referencing contract)."""
@@ -290,6 +305,7 @@ class Article(TimestampedModel):
         UPLOAD = "upload", "Uploaded file"
         FEED = "feed", "Feed"
         API = "api", "API"
+        IMPORT = "import", "Bulk import"
 
     source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
@@ -336,6 +352,9 @@ class Article(TimestampedModel):
         on_delete=models.SET_NULL,
         related_name="placed_articles",
     )
+    # What the article is about (places, names, event words, lead), read from the
+    # extraction's parse, so that stories can be regrouped without parsing again.
+    story_features = models.JSONField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -469,37 +488,35 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(bound_low=bound("lower", Least), bound_high=bound("upper", Greatest))
 
     def with_conflict(self) -> ClaimQuerySet:
-        """Annotate ``conflict_id``: one figure elsewhere for the same event and counted
-        thing whose bounds cannot overlap with this one's, or None.
+        """Annotate ``conflict_id``: a figure of the same quantity (same story, measure,
+        population, period and place) that this one conflicts with, or None.
 
-        Bounds are ``with_bounds()`` (NULL is open-ended), so that the search runs in
-        the database on the (event, unit) index.
+        Which figures conflict is decided when the story is refreshed
+        (``Claim.in_conflict``); this only picks, in SQL, one figure of the quantity
+        whose bounds (``with_bounds()``, NULL open-ended) cannot overlap with this one's.
         """
         others = (
-            Claim.objects.filter(
-                event=models.OuterRef("event"),
-                unit=models.OuterRef("unit"),
-                kind=models.OuterRef("kind"),
-            )
+            Claim.objects.filter(quantity_id=models.OuterRef("quantity_id"), in_conflict=True)
             .exclude(pk=models.OuterRef("pk"))
             .with_bounds()
             .filter(
                 Q(bound_low__gt=models.OuterRef("bound_high"))
                 | Q(bound_high__lt=models.OuterRef("bound_low"))
             )
-            .order_by()
+            .order_by("pk")
             .values("pk")[:1]
         )
-        return self.exclude(unit="").with_bounds().annotate(conflict_id=models.Subquery(others))
+        return self.with_bounds().annotate(conflict_id=models.Subquery(others))
 
     def conflicts_awaiting_review(self, *, limit: int = 10) -> ClaimQuerySet:
-        """Unreviewed figures that another figure contradicts, most check-worthy first."""
+        """Unreviewed figures that another figure of their quantity contradicts, most
+        check-worthy first (on the conflict index)."""
         return (
             self.unreviewed()
+            .filter(in_conflict=True)
             .with_conflict()
-            .filter(conflict_id__isnull=False)
             .with_article()
-            .defer("article__body")
+            .defer("article__body", "article__story_features")
             .order_by("-checkworthiness", "-id")[:limit]
         )
 

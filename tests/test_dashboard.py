@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from claims.models import Claim, Review
+from claims.models import Claim, Story
 from claims.services.dashboard import REVIEW_DAYS, dashboard_figures
 from claims.services.review import Relation, claim_correct, compare_figures, review_submit
+from claims.services.stories import story_refresh
 
-from .factories import ArticleFactory, ClaimFactory, SourceFactory
+from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
 
+STORY_DAY = datetime(2016, 7, 18, tzinfo=UTC)
+
+
 def _figure(qualifier: str, value=None, lower=None, upper=None, **extra) -> Claim:
-    return ClaimFactory(
+    """A death toll in the one story of the test (published the same day as the others)."""
+    story = Story.objects.first() or Story.objects.create(title="Market bombing")
+    fields = {"measure": "deaths", "population": "people", "period": "event", **extra}
+    claim = ClaimFactory(
         qualifier=qualifier,
         value=value,
         lower=lower,
         upper=upper,
-        article=ArticleFactory(),
-        **extra,
+        article=ArticleFactory(story=story, published_at=STORY_DAY),
+        **fields,
     )
+    story_refresh(story_id=story.pk)
+    return claim
 
 
 @pytest.mark.parametrize(
@@ -47,24 +56,29 @@ def test_with_conflict_agrees_with_compare_figures(mine, theirs, conflicts):
     other = _figure(*theirs)
     relation, _, _ = compare_figures(claim, other)
     assert (relation is Relation.CONFLICTS) is conflicts
-    found = Claim.objects.with_conflict().get(pk=claim.pk).conflict_id
-    assert found == (other.pk if conflicts else None)
+    found = Claim.objects.with_conflict().get(pk=claim.pk)
+    assert found.in_conflict is conflicts
+    assert found.conflict_id == (other.pk if conflicts else None)
 
 
-def test_with_conflict_only_compares_the_same_event_unit_and_kind():
+def test_with_conflict_only_compares_the_same_quantity():
     claim = _figure("exact", 80, 80, 80)
-    _figure("exact", 10, 10, 10, event="flee")
-    _figure("exact", 10, 10, 10, unit="child")
-    _figure("exact", 10, 10, 10, kind=Claim.Kind.AGE)
-    assert Claim.objects.with_conflict().get(pk=claim.pk).conflict_id is None
+    _figure("exact", 10, 10, 10, measure="injuries")
+    _figure("exact", 10, 10, 10, population="children")
+    _figure("exact", 10, 10, 10, period="cumulative")
+    _figure("exact", 10, 10, 10, place="a village", measure="deaths")
+    elsewhere = ClaimFactory(qualifier="exact", value=10, lower=10, upper=10, measure="deaths")
+    assert elsewhere.quantity_id is None
+    found = Claim.objects.with_conflict().get(pk=claim.pk)
+    assert (found.in_conflict, found.conflict_id) == (False, None)
 
 
-def test_conflicts_awaiting_review_leaves_out_reviewed_and_uncounted_claims(editor):
+def test_conflicts_awaiting_review_leaves_out_reviewed_and_unquantified_claims(editor):
     waiting = _figure("exact", 80, 80, 80, checkworthiness=0.7)
     reviewed = _figure("exact", 10, 10, 10)
     review_submit(claim_id=reviewed.pk, reviewer=editor, verdict="false", expected_version=1)
-    _figure("exact", 5, 5, 5, unit="")
-    _figure("exact", 7, 7, 7, unit="")
+    _figure("exact", 5, 5, 5, measure="other")
+    _figure("exact", 7, 7, 7, measure="other")
     assert [c.pk for c in Claim.objects.conflicts_awaiting_review()] == [waiting.pk]
 
 
@@ -100,9 +114,8 @@ def test_dashboard_reviews_per_day_cover_thirty_days_and_skip_corrections(editor
     claim = ClaimFactory()
     review_submit(claim_id=claim.pk, reviewer=editor, verdict="verified", expected_version=1)
     claim_correct(claim_id=claim.pk, editor=editor, expected_version=2, unit="civilian")
-    old = ClaimFactory()
-    review_submit(claim_id=old.pk, reviewer=editor, verdict="false", expected_version=1)
-    Review.objects.filter(claim=old).update(created_at=timezone.now() - timedelta(days=45))
+    # Reviews are append-only (a trigger on PostgreSQL): an old one is written as old.
+    ReviewFactory(to_verdict="false", created_at=timezone.now() - timedelta(days=45))
     today = timezone.localdate()
     days = dashboard_figures(today=today).reviews_per_day
     assert len(days) == REVIEW_DAYS
@@ -112,9 +125,6 @@ def test_dashboard_reviews_per_day_cover_thirty_days_and_skip_corrections(editor
 
 
 def test_dashboard_reviews_per_day_places_each_review_on_its_day(editor):
-    claim = ClaimFactory()
-    review_submit(claim_id=claim.pk, reviewer=editor, verdict="verified", expected_version=1)
-    when = timezone.make_aware(datetime(2026, 3, 10, 12, 0))
-    Review.objects.update(created_at=when)
+    ReviewFactory(created_at=timezone.make_aware(datetime(2026, 3, 10, 12, 0)))
     days = dashboard_figures(today=date(2026, 3, 20)).reviews_per_day
     assert {d.key: d.value for d in days if d.value} == {"2026-03-10": 1}

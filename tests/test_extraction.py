@@ -397,7 +397,7 @@ def test_to_dict_uses_the_conventions_field_names():
     assert set(data) == {
         "start", "end", "text", "value", "lower", "upper", "qualifier", "unit", "event",
         "trend", "attribution", "is_quote", "sentence", "sentence_start", "sentence_end",
-        "checkworthiness", "kind",
+        "checkworthiness", "kind", "measure", "population", "period", "place",
     }  # fmt: skip
 
 

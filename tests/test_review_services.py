@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from claims.models import Claim, Evidence, Review
+from claims.models import Claim, Evidence, Review, Story
 from claims.services.review import (
     EvidenceInput,
     Relation,
@@ -13,8 +15,9 @@ from claims.services.review import (
     compare_figures,
     review_submit,
 )
+from claims.services.stories import story_refresh
 
-from .factories import ArticleFactory, ClaimFactory, QuantityFactory
+from .factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,15 +126,24 @@ def test_compare_figures_by_ranges(mine, theirs, relation, difference):
     assert (got_relation, got_difference) == (relation, difference)
 
 
-def test_claims_related_only_the_same_quantity():
-    quantity = QuantityFactory()
-    same = {"quantity": quantity, "measure": "deaths"}
-    claim = ClaimFactory(text="more than 80", value=80, lower=80, upper=None, **same)
-    agreeing = ClaimFactory(qualifier="exact", value=85, lower=85, upper=85, **same)
-    conflicting = ClaimFactory(qualifier="exact", value=40, lower=40, upper=40, **same)
-    repeat = ClaimFactory(article=claim.article, start=claim.start + 500, **same)
-    ClaimFactory(measure="deaths")  # the same words, but no quantity: another story
-    ClaimFactory(quantity=QuantityFactory(story=quantity.story, population="children"))
+def test_claims_related_is_the_claims_quantity_only():
+    story = Story.objects.create(title="Market bombing")
+    when = datetime(2016, 7, 18, tzinfo=UTC)
+
+    def figure(article=None, **fields):
+        values = {"measure": "deaths", "population": "people", "period": "event", **fields}
+        article = article or ArticleFactory(story=story, published_at=when)
+        return ClaimFactory(article=article, **values)
+
+    claim = figure(text="more than 80", value=80, lower=80, upper=None)
+    agreeing = figure(qualifier="exact", value=85, lower=85, upper=85)
+    conflicting = figure(qualifier="exact", value=40, lower=40, upper=40)
+    repeat = figure(article=claim.article, start=claim.start + 500)
+    figure(population="combatants")  # another group
+    figure(measure="injuries")  # another measure
+    ClaimFactory(measure="deaths", population="people", period="event")  # another story
+    story_refresh(story_id=story.pk)
+    claim.refresh_from_db()
     related = claims_related(claim)
     by_id = {r.claim.pk: r for r in related}
     assert set(by_id) == {agreeing.pk, conflicting.pk, repeat.pk}
@@ -145,5 +157,5 @@ def test_claims_related_only_the_same_quantity():
 
 def test_claims_related_none_without_a_quantity():
     claim = ClaimFactory()
-    ClaimFactory()
+    ClaimFactory()  # the same event and counted thing, but no story
     assert claims_related(claim) == []

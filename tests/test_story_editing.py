@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from claims.models import Article, Claim, Story, StoryKey
+from claims.models import Article, Claim, Story
 from claims.services.stories import article_assign_story, story_refresh
 from claims.services.story_editing import (
     StoryEditError,
@@ -86,13 +86,9 @@ def test_assignment_rerun_leaves_a_moved_article_where_the_editor_put_it(editor)
     assert moved.story_id == target.pk
 
 
-def test_stories_merge_moves_articles_and_keys_and_deletes_the_merged_story(editor):
+def test_stories_merge_moves_articles_and_deletes_the_merged_story(editor):
     source, source_articles = _story_with(1, 2)
     target, target_articles = _story_with(3)
-    day = datetime(2018, 2, 1).date()
-    StoryKey.objects.create(story=source, key="place:douma", day=day)
-    StoryKey.objects.create(story=source, key="event:strike", day=day)
-    StoryKey.objects.create(story=target, key="place:douma", day=day)
     merged = stories_merge(story_id=source.pk, into_story_id=target.pk, editor=editor)
     assert merged.pk == target.pk
     assert not Story.objects.filter(pk=source.pk).exists()
@@ -100,10 +96,6 @@ def test_stories_merge_moves_articles_and_keys_and_deletes_the_merged_story(edit
     assert set(Article.objects.filter(story=target).values_list("story_placed_by", flat=True)) == {
         editor.pk
     }
-    assert sorted(StoryKey.objects.filter(story=target).values_list("key", flat=True)) == [
-        "event:strike",
-        "place:douma",
-    ]
     assert merged.first_published_at == datetime(2018, 2, 1, 9, tzinfo=UTC)
     for article in source_articles + target_articles:
         article_assign_story(article_id=article.pk)

@@ -8,17 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from claims.models import Article, Claim, Evidence, Review
+from claims.models import Article, Claim, Evidence, Review, Story
 from claims.services.review import review_submit
+from claims.services.stories import story_refresh
 
 from .conftest import client_for
-from .factories import (
-    ArticleFactory,
-    ClaimFactory,
-    QuantityFactory,
-    ReviewFactory,
-    SourceFactory,
-)
+from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -552,23 +547,22 @@ def test_assign_without_ticks_says_so(editor):
 
 @pytest.fixture
 def reported():
-    """A claim with a conflicting figure elsewhere and a repeat in its own article, all
-    three measuring the same quantity of one story."""
-    quantity = QuantityFactory()
-    same = {"quantity": quantity, "measure": quantity.measure}
-    article = ArticleFactory(body="x" * 200, story=quantity.story)
+    """A claim with a conflicting figure elsewhere in its story and a repeat in its own
+    article, all of one quantity."""
+    story = Story.objects.create(title="Market bombing")
+    toll = {"measure": "deaths", "population": "people", "period": "event"}
+    article = ArticleFactory(body="x" * 200, story=story)
     claim = ClaimFactory(
-        **same,
         article=article,
         start=10,
         end=22,
         sentence_start=0,
         sentence="Yesterday more than 80 people were killed, the monitor said.",
         attribution="Syrian Observatory",
+        **toll,
     )
-    ClaimFactory(article=article, start=100, end=112, **same)  # the same figure again
+    ClaimFactory(article=article, start=100, end=112, **toll)  # the same figure again
     other = ClaimFactory(
-        **same,
         text="about 40",
         value=40,
         lower=None,
@@ -578,9 +572,12 @@ def reported():
         end=8,
         sentence="About 40 people were killed.",
         article=ArticleFactory(
-            title="Other outlet", source=SourceFactory(name="Other Wire"), story=quantity.story
+            title="Other outlet", source=SourceFactory(name="Other Wire"), story=story
         ),
+        **toll,
     )
+    story_refresh(story_id=story.pk)
+    claim.refresh_from_db()
     return claim, other
 
 
@@ -745,6 +742,35 @@ def test_correction_changes_the_reading_and_records_it(editor, reported):
     assert claim.unit == "civilian"
     assert claim.attribution == "Syrian Observatory for Human Rights"
     assert "unit: people → civilian" in Review.objects.get(claim=claim).note
+
+
+def test_correction_of_what_the_figure_measures_moves_it_to_its_quantity(editor, reported):
+    claim, other = reported
+    response = client_for(editor).post(
+        reverse("claims:claim_correction", args=[claim.pk]),
+        {
+            "value": "80",
+            "lower": "80",
+            "upper": "",
+            "qualifier": "lower_bound",
+            "unit": "people",
+            "event": "kill",
+            "trend": "",
+            "attribution": "Syrian Observatory",
+            "measure": "injuries",
+            "population": "Civilians ",
+            "period": "event",
+            "place": "",
+            "version": claim.version,
+        },
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.measure, claim.population) == ("injuries", "civilians")
+    assert claim.quantity.measure == "injuries"
+    other.refresh_from_db()
+    assert other.quantity_id != claim.quantity_id
+    assert "measure: deaths → injuries" in Review.objects.get(claim=claim).note
 
 
 def test_correction_on_stale_version_is_refused(editor, other_editor, reported):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .features import ArticleFeatures, content_words, name_key
 from .numbers import words_to_number
 from .pipeline import (
     RULES_VERSION,
@@ -34,15 +35,18 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "EXTRACTOR_VERSION",
+    "ArticleFeatures",
     "KINDS",
     "RULES_VERSION",
     "Claim",
     "ExtractedClaim",
     "extract_claims",
     "extract_claims_batch",
+    "content_words",
     "extractor_version",
     "get_nlp",
     "load_model",
+    "name_key",
     "split_chunks",
     "words_to_number",
 ]

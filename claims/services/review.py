@@ -12,6 +12,10 @@ from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Review, Source
 from claims.services import xref
 from claims.services.xref import Relation
 
+# A correction of these can move the figure to another quantity or change a conflict.
+_QUANTITY_FIELDS = frozenset(
+    {"value", "lower", "upper", "qualifier", "measure", "population", "period", "place"}
+)
 # Claims reading the same on these fields are "identical figures" (repeats).
 _IDENTITY_FIELDS = ("value", "lower", "upper", "qualifier", "unit", "event")
 
@@ -207,6 +211,12 @@ def claim_correct(*, claim_id: int, editor, expected_version: int, **fields) -> 
         to_verdict=claim.verdict,
         note=f"Corrected the reading. {described}",
     )
+    if claim.article.story_id is not None and set(changes) & _QUANTITY_FIELDS:
+        # The figure may now belong to another quantity, or stop or start a conflict.
+        from claims.services.stories import story_refresh
+
+        story_refresh(story_id=claim.article.story_id)
+        claim.refresh_from_db()
     return claim
 
 
@@ -277,7 +287,7 @@ def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
         .exclude(pk=claim.pk)
         .with_article()
         # The figures are shown with their sentence; the articles' full text is not needed.
-        .defer("article__body")
+        .defer("article__body", "article__story_features")
         .order_by("article_id", "start")[:limit]
     )
     related = []

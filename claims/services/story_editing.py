@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from claims.models import Article, Story, StoryKey
+from claims.models import Article, Story
 from claims.services.stories import story_refresh
 
 TITLE_MAX = Story._meta.get_field("title").max_length
@@ -56,8 +56,8 @@ def article_move(*, article_id: int, story_id: int, editor) -> Article:
 def stories_merge(*, story_id: int, into_story_id: int, editor) -> Story:
     """Move every article of one story into another and delete the first.
 
-    The merged story's keys go along, so that later articles about the event find the
-    story that remains.
+    Refreshing the story that remains gives it the keys of every article it now holds,
+    so later articles about the event find it.
     """
     if story_id == into_story_id:
         raise StoryEditError("A story cannot be merged into itself.")
@@ -67,12 +67,6 @@ def stories_merge(*, story_id: int, into_story_id: int, editor) -> Story:
     source, target = locked[story_id], locked[into_story_id]
     # The editor said these articles belong together: a re-run must keep all of them so.
     Article.objects.filter(story__in=[source, target]).update(story=target, story_placed_by=editor)
-    known = set(StoryKey.objects.filter(story=target).values_list("key", "day"))
-    StoryKey.objects.bulk_create(
-        StoryKey(story=target, key=key, day=day)
-        for key, day in StoryKey.objects.filter(story=source).values_list("key", "day")
-        if (key, day) not in known
-    )
     source.delete()
     return story_refresh(story_id=target.pk)
 

@@ -51,8 +51,11 @@ def relate(claim: Claim, other: Claim) -> Relation:
         return Relation.AGREES
     if claim.measure in GROW_ONLY_MEASURES:
         mine, theirs = published_time(claim), published_time(other)
-        if mine != theirs and (theirs > mine) == (other_lo > hi):
-            return Relation.UPDATES
+        if mine != theirs:
+            later_is_other = theirs > mine
+            other_is_higher = other_lo > hi
+            if later_is_other == other_is_higher:
+                return Relation.UPDATES
     return Relation.CONFLICTS
 
 
@@ -100,7 +103,9 @@ class QuantityFigure:
 def quantity_figures(*, quantity_id: int) -> list[QuantityFigure]:
     """A quantity's figures in the order they were reported, each with its relations."""
     claims = list(
-        Claim.objects.filter(quantity_id=quantity_id).with_article().defer("article__body")
+        Claim.objects.filter(quantity_id=quantity_id)
+        .with_article()
+        .defer("article__body", "article__story_features")
     )
     claims.sort(key=lambda c: (published_time(c), c.article_id, c.start))
     return [
