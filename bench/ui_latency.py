@@ -194,8 +194,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from claims.forms import cursor_token
     from claims.models import Claim
+    from claims.pagination import cursor_encode
 
     setup_test_environment()
     # DJANGO_DEBUG=1 spares the bench a secret key and HTTPS, but would also time the
@@ -219,10 +219,15 @@ def main() -> None:
     source_id = Claim.objects.values_list("article__source_id", flat=True).first()
     pages = [
         ("queue, first page", "/queue/"),
-        (f"queue, keyset page after row {args.deep:,}", f"/queue/?after={cursor_token(deep_row)}"),
-        ("queue, filtered by source + event", f"/queue/?source={source_id}&event=kill"),
+        (
+            f"queue, keyset page after row {args.deep:,}",
+            f"/queue/?cursor={cursor_encode(deep_row.checkworthiness, deep_row.pk)}",
+        ),
+        ("queue, filtered by source + event", f"/queue/?source={source_id}&event=killed"),
+        ("queue, sorted by newest article", "/queue/?ordering=-added_at"),
+        ("queue, sorted by publication date", "/queue/?ordering=-published_at"),
         ("queue, search in sentence", "/queue/?q=rescuers+reached"),
-        ("queue, 200 rows a page", "/queue/?n=200"),
+        ("queue, 200 rows a page", "/queue/?page_size=200"),
         ("claim page (with related figures)", f"/claims/{related.pk}/"),
         ("dashboard", "/dashboard/"),
     ]

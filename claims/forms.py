@@ -1,9 +1,27 @@
 from __future__ import annotations
 
+import contextlib
+from datetime import date, datetime, time
+
 from django import forms
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from claims.extraction.lemmas import stored_forms
 from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Source
+from claims.pagination import (
+    CLAIM_ORDERINGS,
+    CURSOR_PARAM,
+    MAX_ID,
+    PAGE_SIZE_PARAM,
+    Cursor,
+    Ordering,
+    PageParameterError,
+    cursor_decode,
+    cursor_encode,
+    page_size_from,
+)
 
 QUEUE_PAGE_SIZE = 50
 QUEUE_MAX_PAGE_SIZE = 200
@@ -47,42 +65,136 @@ class UploadForm(forms.Form):
 # --- The queue --------------------------------------------------------------------
 
 
+QUEUE_ORDERINGS = [
+    ("-checkworthiness", "Worth"),
+    ("-added_at", "Newest article"),
+    ("-published_at", "Publication date"),
+]
+ASSIGNED_CHOICES = [("", "Anyone or nobody"), ("me", "Me"), ("none", "Nobody (unassigned)")]
+# Which date boxes the old ``dated`` selector pointed the single from/to pair at.
+_OLD_DATED = {"created": "added", "published": "published"}
+
+
+def queue_params(query: QueryDict) -> QueryDict:
+    """The queue's query string in the current vocabulary, the one the API shares.
+
+    Links made before the names changed keep working: ``after`` (a "worth_id" cursor),
+    ``n``, ``mine=on`` and ``dated`` + ``date_from`` / ``date_to`` are translated.
+    """
+    params = query.copy()
+    old_cursor = params.pop("after", [""])[-1]
+    if old_cursor and CURSOR_PARAM not in params:
+        worth, _, pk = old_cursor.partition("_")
+        with contextlib.suppress(ValueError):
+            params[CURSOR_PARAM] = cursor_encode(float(worth), int(pk))
+    old_size = params.pop("n", [""])[-1]
+    if old_size and PAGE_SIZE_PARAM not in params:
+        params[PAGE_SIZE_PARAM] = old_size
+    if params.pop("mine", [""])[-1] and "assigned" not in params:
+        params["assigned"] = "me"
+    prefix = _OLD_DATED.get(params.pop("dated", ["created"])[-1], "added")
+    for old, suffix in (("date_from", "since"), ("date_to", "until")):
+        value = params.pop(old, [""])[-1]
+        if value and f"{prefix}_{suffix}" not in params:
+            params[f"{prefix}_{suffix}"] = value
+    return params
+
+
+class SourceChoiceField(forms.ModelChoiceField):
+    """A source by id (as the select sends it) or by slug (as the API accepts it)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value)
+        if value.isascii() and value.isdigit():
+            return super().to_python(value)
+        source = self.queryset.filter(slug=value).first()
+        if source is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return source
+
+
+class OptionalCheckbox(forms.CheckboxInput):
+    """A checkbox whose absence means "no filter", while ``=false`` still means no,
+    as the API reads it: ticked is True, ``false`` / ``0`` is False, absent is None."""
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        return super().value_from_datadict(data, files, name)
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        required=False, label=label, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class QueueFilterForm(forms.Form):
-    """The queue's query string. Invalid values are dropped, never an error page."""
+    """The queue's query string. Invalid values are left out and named, never a 500."""
 
     verdict = forms.ChoiceField(
         choices=[(ANY_VERDICT, "Any verdict"), *Claim.Verdict.choices], required=False
     )
     q = forms.CharField(required=False, max_length=200, label="Search")
-    source = forms.ModelChoiceField(Source.objects.all(), required=False, empty_label="Any")
-    article = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    source = SourceChoiceField(Source.objects.all(), required=False, empty_label="Any")
+    article = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    story = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     event = forms.CharField(required=False, max_length=100)
-    unit = forms.CharField(required=False, max_length=100)
+    unit = forms.CharField(required=False, max_length=100, label="Counted thing")
     qualifier = forms.ChoiceField(choices=[("", "Any"), *Claim.Qualifier.choices], required=False)
-    dated = forms.ChoiceField(
-        choices=[("created", "Added"), ("published", "Published")],
-        required=False,
-        label="Article",
+    measure = forms.ChoiceField(choices=[("", "Any"), *Claim.Measure.choices], required=False)
+    in_conflict = forms.NullBooleanField(
+        required=False, widget=OptionalCheckbox, label="Only figures in conflict"
     )
-    date_from = forms.DateField(
-        required=False, label="from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    mine = forms.BooleanField(required=False, label="My claims")
-    after = forms.CharField(required=False, widget=forms.HiddenInput)
-    n = forms.IntegerField(
-        required=False, min_value=1, max_value=QUEUE_MAX_PAGE_SIZE, widget=forms.HiddenInput
-    )
+    assigned = forms.ChoiceField(choices=ASSIGNED_CHOICES, required=False, label="Assigned to")
+    ordering = forms.ChoiceField(choices=QUEUE_ORDERINGS, required=False, label="Sort by")
+    published_since = _date_field("Published from")
+    published_until = _date_field("Published to")
+    added_since = _date_field("Added from")
+    added_until = _date_field("Added to")
+    cursor = forms.CharField(required=False, widget=forms.HiddenInput)
+    page_size = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def clean_after(self) -> tuple[float, int] | None:
-        raw = self.cleaned_data.get("after") or ""
-        worth, _, pk = raw.partition("_")
+    def clean(self):
+        data = super().clean()
+        for name in ("published", "added"):
+            since, until = data.get(f"{name}_since"), data.get(f"{name}_until")
+            if since and until and since > until:
+                # Neither end is applied: half of an inverted range lists the wrong claims.
+                self.add_error(
+                    f"{name}_until", "The “to” date is before the “from” date: swap them."
+                )
+                data.pop(f"{name}_since", None)
+        ordering = self._ordering()
+        token = data.get("cursor")
+        data["cursor"] = None
+        if token:
+            try:
+                data["cursor"] = cursor_decode(token, ordering)
+            except PageParameterError as error:
+                self.add_error("cursor", error.message)
         try:
-            return float(worth), int(pk)
-        except ValueError:
-            return None
+            data["page_size"] = page_size_from(
+                data.get("page_size") or None,
+                default=QUEUE_PAGE_SIZE,
+                maximum=QUEUE_MAX_PAGE_SIZE,
+            )
+        except PageParameterError as error:
+            data["page_size"] = QUEUE_PAGE_SIZE
+            self.add_error("page_size", error.message)
+        return data
+
+    def _ordering(self) -> Ordering:
+        name = self.cleaned_data.get("ordering") or QUEUE_ORDERINGS[0][0]
+        return CLAIM_ORDERINGS[name]
 
     def filters(self, *, user) -> dict:
         """Keyword arguments for ``ClaimQuerySet.matching``; unreviewed unless asked."""
@@ -91,32 +203,56 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data
         verdict = data.get("verdict") or Claim.Verdict.UNREVIEWED
         source = data.get("source")
+        event, unit = (data.get("event") or "").strip(), (data.get("unit") or "").strip()
         return {
             "verdict": "" if verdict == ANY_VERDICT else verdict,
-            "source_id": source.pk if source else None,
+            "source": source.pk if source else None,
             "article_id": data.get("article"),
-            "event": (data.get("event") or "").strip().lower(),
-            "unit": (data.get("unit") or "").strip().lower(),
+            "story_id": data.get("story"),
+            "events": stored_forms(event, role="event") if event else (),
+            "units": stored_forms(unit, role="unit") if unit else (),
             "qualifier": data.get("qualifier") or "",
-            "assigned_to": user if data.get("mine") else None,
+            "measure": data.get("measure") or "",
+            "in_conflict": data.get("in_conflict"),
+            "assigned_to": user if data.get("assigned") == "me" else None,
+            "unassigned": data.get("assigned") == "none",
             "search": (data.get("q") or "").strip(),
-            "date_field": data.get("dated") or "created",
-            "date_from": data.get("date_from"),
-            "date_to": data.get("date_to"),
+            **self._day_range("added"),
+            **self._day_range("published"),
         }
 
-    def cursor(self) -> tuple[float, int] | None:
+    def _day_range(self, name: str) -> dict:
+        """A from/to pair of days as the datetimes they span, both days included."""
+        return {
+            f"{name}_since": _day_edge(self.cleaned_data.get(f"{name}_since"), time.min),
+            f"{name}_until": _day_edge(self.cleaned_data.get(f"{name}_until"), time.max),
+        }
+
+    def page(self) -> tuple[Ordering, Cursor | None, int]:
+        """The order, the cursor (None for the first page) and the page size asked for."""
         self.is_valid()
-        return self.cleaned_data.get("after")
+        data = self.cleaned_data
+        return self._ordering(), data.get("cursor"), data.get("page_size") or QUEUE_PAGE_SIZE
 
-    def page_size(self) -> int:
+    def problems(self) -> list[tuple[str, str]]:
+        """(label, message) for each parameter that could not be read: it filters nothing.
+
+        An inverted date range is not listed: the page shows it under the dates.
+        """
         self.is_valid()
-        return self.cleaned_data.get("n") or QUEUE_PAGE_SIZE
+        labels = {"cursor": "Page link", "page_size": "Page size"}
+        found = []
+        for name, errors in self.errors.items():
+            if name in ("published_until", "added_until"):
+                continue
+            field = self.fields.get(name)
+            label = labels.get(name) or (field and field.label) or name.capitalize()
+            found.extend((label, message) for message in errors)
+        return found
 
 
-def cursor_token(claim: Claim) -> str:
-    # repr() of a float round-trips exactly, so the next page starts right after it.
-    return f"{claim.checkworthiness!r}_{claim.pk}"
+def _day_edge(day: date | None, at: time) -> datetime | None:
+    return None if day is None else timezone.make_aware(datetime.combine(day, at))
 
 
 # --- Reviewing a claim ------------------------------------------------------------

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Collection
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -365,6 +366,8 @@ class Article(TimestampedModel):
             models.Index(fields=["status", "status_changed_at"]),
             models.Index(fields=["source", "-published_at"]),
             models.Index(fields=["-created_at", "-id"]),
+            # The queue sorted by publication date walks articles in this order.
+            models.Index(fields=["published_at", "id"], name="article_published_idx"),
         ]
 
     def __str__(self) -> str:
@@ -418,43 +421,68 @@ class ClaimQuerySet(models.QuerySet):
         self,
         *,
         verdict: str = "",
-        source_id: int | None = None,
+        source: int | str | None = None,
         article_id: int | None = None,
-        event: str = "",
-        unit: str = "",
+        story_id: int | None = None,
+        events: Collection[str] = (),
+        units: Collection[str] = (),
         qualifier: str = "",
+        measure: str = "",
+        in_conflict: bool | None = None,
         assigned_to=None,
+        unassigned: bool = False,
         search: str = "",
-        date_field: str = "created",
-        date_from=None,
-        date_to=None,
+        added_since=None,
+        added_until=None,
+        published_since=None,
+        published_until=None,
+        reviewed_since=None,
+        reviewed_until=None,
     ) -> ClaimQuerySet:
-        """The queue's filters; empty values filter nothing. Dates are inclusive days.
+        """The list filters of the queue and the API; empty values filter nothing.
 
-        ``date_field`` is "created" (when the article was added) or "published".
+        ``source`` is a source's id or its slug. ``events`` and ``units`` are the forms
+        a claim may store (see ``claims.extraction.lemmas``). Dates are datetimes,
+        both ends inclusive: ``added_*`` is when the article was added, ``published_*``
+        when it was published, ``reviewed_*`` when the claim was given its verdict.
         """
         qs = self
         if verdict:
             qs = qs.filter(verdict=verdict)
-        if source_id:
-            qs = qs.filter(article__source_id=source_id)
+        if isinstance(source, int):
+            qs = qs.filter(article__source_id=source)
+        elif source:
+            qs = qs.filter(article__source__slug=source)
         if article_id:
             qs = qs.filter(article_id=article_id)
-        if event:
-            qs = qs.filter(event=event)
-        if unit:
-            qs = qs.filter(unit=unit)
+        if story_id:
+            qs = qs.filter(article__story_id=story_id)
+        if events:
+            qs = qs.filter(event__in=list(events))
+        if units:
+            qs = qs.filter(unit__in=list(units))
         if qualifier:
             qs = qs.filter(qualifier=qualifier)
+        if measure:
+            qs = qs.filter(measure=measure)
+        if in_conflict is not None:
+            qs = qs.filter(in_conflict=in_conflict)
         if assigned_to is not None:
             qs = qs.filter(assigned_to=assigned_to)
+        if unassigned:
+            qs = qs.filter(assigned_to__isnull=True)
         if search:
             qs = qs.filter(sentence__icontains=search)
-        column = "article__published_at" if date_field == "published" else "article__created_at"
-        if date_from:
-            qs = qs.filter(**{f"{column}__date__gte": date_from})
-        if date_to:
-            qs = qs.filter(**{f"{column}__date__lte": date_to})
+        ranges = [
+            ("article__created_at", added_since, added_until),
+            ("article__published_at", published_since, published_until),
+            ("reviewed_at", reviewed_since, reviewed_until),
+        ]
+        for column, since, until in ranges:
+            if since is not None:
+                qs = qs.filter(**{f"{column}__gte": since})
+            if until is not None:
+                qs = qs.filter(**{f"{column}__lte": until})
         return qs
 
     def after_cursor(self, checkworthiness: float, pk: int) -> ClaimQuerySet:
@@ -682,6 +710,9 @@ class Claim(TimestampedModel):
             # Cross-referencing: the same event and counted thing across articles.
             models.Index(fields=["event", "unit"], name="claim_event_unit_idx"),
             models.Index(fields=["verdict", "-reviewed_at"], name="claim_reviewed_idx"),
+            # Lists by review date over several verdicts (a consumer's "every reviewed
+            # claim", an editor's everything): read in order, filtered on the way.
+            models.Index(fields=["reviewed_at", "id"], name="claim_reviewed_at_idx"),
             models.Index(fields=["assigned_to", "verdict"], name="claim_assigned_idx"),
             models.Index(
                 fields=["in_conflict", "verdict", "-checkworthiness", "-id"],

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.forms import (
+    QUEUE_ORDERINGS,
+    QUEUE_PAGE_SIZE,
     STORY_PAGE_SIZE,
     ArticleMoveForm,
     ClaimIdsForm,
@@ -26,10 +28,11 @@ from claims.forms import (
     UploadForm,
     UrlForm,
     VerdictForm,
-    cursor_token,
+    queue_params,
     story_cursor_token,
 )
 from claims.models import Article, Claim, Story
+from claims.pagination import keyset_page
 from claims.services import SubmissionError, article_submit, ingestion
 from claims.services.dashboard import dashboard_figures
 from claims.services.review import (
@@ -219,39 +222,38 @@ def article_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 @require_GET
 def claim_queue(request: HttpRequest) -> HttpResponse:
-    data = request.GET.copy()
-    data.setdefault("verdict", Claim.Verdict.UNREVIEWED)  # shown as chosen, not just applied
-    form = QueueFilterForm(data)
+    params = queue_params(request.GET)
+    shown = params.copy()
+    # The defaults are shown as chosen, not just applied.
+    shown.setdefault("verdict", Claim.Verdict.UNREVIEWED)
+    shown.setdefault("ordering", QUEUE_ORDERINGS[0][0])
+    form = QueueFilterForm(shown)
     claims = Claim.objects.for_queue_page().matching(**form.filters(user=request.user))
-    cursor = form.cursor()
-    if cursor is not None:
-        claims = claims.after_cursor(*cursor)
-    size = form.page_size()
-    rows = list(claims[: size + 1])
-    next_url = None
-    if len(rows) > size:
-        rows = rows[:size]
-        next_url = _with_params(request, after=cursor_token(rows[-1]))
+    ordering, cursor, size = form.page()
+    page = keyset_page(claims, ordering, cursor=cursor, size=size)
+    mine = form.cleaned_data.get("assigned") == "me"
     return render(
         request,
         "claims/claim_queue.html",
         {
             "form": form,
-            "claims": rows,
-            "next_url": next_url,
-            "first_url": _with_params(request, after=None) if cursor else None,
-            "mine_url": _with_params(
-                request, after=None, mine=None if "mine" in request.GET else "on"
-            ),
-            "mine": bool(form.cleaned_data.get("mine")),
+            "problems": form.problems(),
+            "claims": page.items,
+            "next_url": page.next_cursor and _with_params(request, params, cursor=page.next_cursor),
+            "previous_url": page.previous_cursor
+            and _with_params(request, params, cursor=page.previous_cursor),
+            "first_url": _with_params(request, params, cursor=None) if cursor else None,
+            "mine_url": _with_params(request, params, cursor=None, assigned=None if mine else "me"),
+            "mine": mine,
+            "default_page_size": QUEUE_PAGE_SIZE,
             "here": request.get_full_path(),
         },
     )
 
 
-def _with_params(request: HttpRequest, **changes: str | None) -> str:
-    """This page's URL with some query parameters set (or removed, for None)."""
-    params = request.GET.copy()
+def _with_params(request: HttpRequest, params: QueryDict, **changes: str | None) -> str:
+    """This page's URL with ``params``, some of them set (or removed, for None)."""
+    params = params.copy()
     for name, value in changes.items():
         if value is None:
             params.pop(name, None)
@@ -482,7 +484,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
     next_url = None
     if len(rows) > STORY_PAGE_SIZE:
         rows = rows[:STORY_PAGE_SIZE]
-        next_url = _with_params(request, after=story_cursor_token(rows[-1]))
+        next_url = _with_params(request, request.GET, after=story_cursor_token(rows[-1]))
     return render(
         request,
         "claims/story_list.html",
@@ -490,7 +492,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "stories": rows,
             "next_url": next_url,
-            "first_url": _with_params(request, after=None) if cursor else None,
+            "first_url": _with_params(request, request.GET, after=None) if cursor else None,
         },
     )
 

@@ -8,25 +8,58 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework import serializers
 
+from claims.extraction.lemmas import stored_forms
 from claims.models import Claim
+from claims.pagination import CLAIM_ORDERINGS, MAX_ID
 
-from .pagination import Ordering
-
-ORDERINGS = {
-    "reviewed_at": Ordering("reviewed_at", descending=False, nullable=True, is_datetime=True),
-    "-reviewed_at": Ordering("reviewed_at", descending=True, nullable=True, is_datetime=True),
-    "checkworthiness": Ordering("checkworthiness", descending=False),
-    "-checkworthiness": Ordering("checkworthiness", descending=True),
-    "published_at": Ordering(
-        "article__published_at", descending=False, nullable=True, is_datetime=True
-    ),
-    "-published_at": Ordering(
-        "article__published_at", descending=True, nullable=True, is_datetime=True
-    ),
-    "id": Ordering("id", descending=False),
-    "-id": Ordering("id", descending=True),
-}
+ORDERINGS = CLAIM_ORDERINGS
 DEFAULT_ORDERING = "-reviewed_at"
+
+
+class QueryParamsSerializer(serializers.Serializer):
+    """Query-string parameters: one given but left empty (``status=``) is refused.
+
+    DRF reads an empty optional parameter as absent, so ``verdict=`` would list every
+    claim; a client that sends one has lost its value somewhere and should be told.
+    """
+
+    def to_internal_value(self, data):
+        empty = [name for name in self.fields if name in data and data.get(name) == ""]
+        if empty:
+            raise serializers.ValidationError(
+                {name: ["Give a value, or leave the parameter out."] for name in empty}
+            )
+        return super().to_internal_value(data)
+
+
+class SourceReferenceField(serializers.RegexField):
+    """A source's id or its slug: ``source=12`` or ``source=reuters``."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("help_text", "A source's id or its slug.")
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Give a source's id (a number) or its slug."}
+        )
+        super().__init__(r"^[-a-zA-Z0-9_]+\Z", **kwargs)
+
+    def run_validation(self, data=serializers.empty) -> int | str:
+        # The text is checked as text first (length, blank), then read.
+        reference = super().run_validation(data)
+        return source_reference(reference)
+
+
+def source_reference(reference: str) -> int | str:
+    """An id (ASCII digits, within a database id) or else a slug.
+
+    ``str.isdigit`` is not enough: "²" passes it and fails ``int()``.
+    """
+    if reference.isascii() and reference.isdigit():
+        number = int(reference)
+        if 0 < number <= MAX_ID:
+            return number
+        raise serializers.ValidationError("There is no source with this id.")
+    return reference
 
 
 class DateOrDateTimeField(serializers.DateTimeField):
@@ -44,15 +77,32 @@ class DateOrDateTimeField(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
-class ClaimFilterSerializer(serializers.Serializer):
+class ClaimFilterSerializer(QueryParamsSerializer):
+    """The claim list's filters: the same names, and meanings, as the web queue's."""
+
     verdict = serializers.ChoiceField(choices=Claim.Verdict.choices, required=False)
-    source = serializers.CharField(
-        required=False, max_length=200, help_text="A source's id or its slug."
+    source = SourceReferenceField(required=False)
+    article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    story = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    event = serializers.CharField(
+        required=False, max_length=100, help_text="Any form of the word: killed, kills, kill."
     )
-    article = serializers.IntegerField(required=False, min_value=1)
-    event = serializers.CharField(required=False, max_length=100)
-    unit = serializers.CharField(required=False, max_length=100)
+    unit = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="The counted thing, in any form: persons, person.",
+    )
     qualifier = serializers.ChoiceField(choices=Claim.Qualifier.choices, required=False)
+    measure = serializers.ChoiceField(choices=Claim.Measure.choices, required=False)
+    in_conflict = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only figures another figure of the same quantity contradicts (or not).",
+    )
+    assigned = serializers.ChoiceField(
+        choices=[("me", "Assigned to me"), ("none", "Assigned to nobody")], required=False
+    )
     value_min = serializers.FloatField(
         required=False,
         help_text="Claims whose [lower, upper] interval reaches at least this value.",
@@ -65,6 +115,10 @@ class ClaimFilterSerializer(serializers.Serializer):
     reviewed_until = DateOrDateTimeField(required=False, end_of_day=True)
     published_since = DateOrDateTimeField(required=False)
     published_until = DateOrDateTimeField(required=False, end_of_day=True)
+    added_since = DateOrDateTimeField(
+        required=False, help_text="When the article was added to newsfacts."
+    )
+    added_until = DateOrDateTimeField(required=False, end_of_day=True)
     q = serializers.CharField(
         required=False, max_length=200, help_text="Words in the claim's sentence."
     )
@@ -82,6 +136,12 @@ class ClaimFilterSerializer(serializers.Serializer):
         low, high = attrs.get("value_min"), attrs.get("value_max")
         if low is not None and high is not None and low > high:
             raise serializers.ValidationError({"value_max": ["Must not be below value_min."]})
+        for name in ("reviewed", "published", "added"):
+            since, until = attrs.get(f"{name}_since"), attrs.get(f"{name}_until")
+            if since is not None and until is not None and since > until:
+                raise serializers.ValidationError(
+                    {f"{name}_until": [f"Must not be before {name}_since."]}
+                )
         return attrs
 
 
@@ -91,21 +151,28 @@ def _finite(value: float) -> float:
     return value
 
 
-def claims_filter(queryset: QuerySet, filters: dict) -> QuerySet:
+def claims_filter(queryset: QuerySet, filters: dict, *, user) -> QuerySet:
     """Apply validated ``ClaimFilterSerializer`` data."""
-    if "verdict" in filters:
-        queryset = queryset.filter(verdict=filters["verdict"])
-    if "source" in filters:
-        source = filters["source"]
-        if source.isdigit():
-            queryset = queryset.filter(article__source_id=int(source))
-        else:
-            queryset = queryset.filter(article__source__slug=source)
-    if "article" in filters:
-        queryset = queryset.filter(article_id=filters["article"])
-    for name in ("event", "unit", "qualifier"):
-        if name in filters:
-            queryset = queryset.filter(**{name: filters[name]})
+    queryset = queryset.matching(
+        verdict=filters.get("verdict", ""),
+        source=filters.get("source"),
+        article_id=filters.get("article"),
+        story_id=filters.get("story"),
+        events=stored_forms(filters["event"], role="event") if "event" in filters else (),
+        units=stored_forms(filters["unit"], role="unit") if "unit" in filters else (),
+        qualifier=filters.get("qualifier", ""),
+        measure=filters.get("measure", ""),
+        in_conflict=filters.get("in_conflict"),
+        assigned_to=user if filters.get("assigned") == "me" else None,
+        unassigned=filters.get("assigned") == "none",
+        search=(filters.get("q") or "").strip(),
+        added_since=filters.get("added_since"),
+        added_until=filters.get("added_until"),
+        published_since=filters.get("published_since"),
+        published_until=filters.get("published_until"),
+        reviewed_since=filters.get("reviewed_since"),
+        reviewed_until=filters.get("reviewed_until"),
+    )
     if "value_min" in filters or "value_max" in filters:
         # A figure with no bound at all commits to nothing, so matches no range.
         queryset = queryset.with_bounds().exclude(bound_low__isnull=True, bound_high__isnull=True)
@@ -117,14 +184,4 @@ def claims_filter(queryset: QuerySet, filters: dict) -> QuerySet:
             queryset = queryset.filter(
                 Q(bound_low__lte=filters["value_max"]) | Q(bound_low__isnull=True)
             )
-    if "reviewed_since" in filters:
-        queryset = queryset.filter(reviewed_at__gte=filters["reviewed_since"])
-    if "reviewed_until" in filters:
-        queryset = queryset.filter(reviewed_at__lte=filters["reviewed_until"])
-    if "published_since" in filters:
-        queryset = queryset.filter(article__published_at__gte=filters["published_since"])
-    if "published_until" in filters:
-        queryset = queryset.filter(article__published_at__lte=filters["published_until"])
-    if filters.get("q"):
-        queryset = queryset.filter(sentence__icontains=filters["q"])
     return queryset

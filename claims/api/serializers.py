@@ -60,15 +60,17 @@ def _latest_note():
     )
 
 
-def claim_rows(queryset: QuerySet | None = None) -> QuerySet:
+def claim_rows(queryset: QuerySet | None = None, *, extra: tuple[str, ...] = ()) -> QuerySet:
     """Claims as plain rows of what the API shows: one query, no model instances.
 
     Lists build a page of these per request, so they skip the ORM's object building;
     the article body is never read; the latest review's note is a subquery on the
     (claim, -created_at) index. ``rows_with_evidence`` adds the evidence afterwards.
+    ``extra`` names more columns to read, such as the one a page is ordered by.
     """
     queryset = Claim.objects.all() if queryset is None else queryset
-    return queryset.values(*CLAIM_FIELDS, note=_latest_note())
+    fields = dict.fromkeys([*CLAIM_FIELDS, *extra])
+    return queryset.values(*fields, note=_latest_note())
 
 
 def rows_with_evidence(rows: list[dict]) -> list[dict]:
