@@ -26,16 +26,9 @@ install: $(STAMP)
 
 run: export DJANGO_DEBUG ?= 1
 run: $(STAMP)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed
-	$(PY) manage.py create_demo_editor
-	@echo "Starting the web app on http://$(HOST):$(PORT)/ and a worker; Ctrl-C stops both."
-	@# The worker runs beat too (the periodic sweep). When the web server stops, for
-	@# Ctrl-C or an error, the worker is stopped and waited for: no process is left.
-	@$(VENV)/bin/celery -A newsfacts worker --beat --loglevel=INFO --concurrency=2 & \
-	worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@# Starts the embedded Redis (unless CELERY_BROKER_URL is set), migrates, seeds,
+	@# then a worker with beat and the web app; Ctrl-C stops them all, Redis last.
+	$(PY) -m newsfacts.run --host $(HOST) --port $(PORT)
 
 test: export DJANGO_DEBUG ?= 1
 test: $(STAMP)

@@ -3,10 +3,11 @@
     python bench/pipeline_throughput.py N [--workers W] [--corpus PATH]
 
 Runs on whatever the environment configures: the embedded SQLite database and
-filesystem broker by default, PostgreSQL and Redis with DATABASE_URL and
-CELERY_BROKER_URL. It migrates the configured database, submits the first N
-articles of the corpus (each in its own transaction, as the web app does), starts W
-worker processes on a queue of its own, waits until every article is extracted,
+embedded Redis by default (started here when `make run` is not running),
+PostgreSQL and Redis with DATABASE_URL and CELERY_BROKER_URL. It migrates the
+configured database, submits the first N articles of the corpus (each in its own
+transaction, as the web app does), starts W worker processes on a queue of its own,
+waits until every article is extracted,
 and prints articles/s and claims/s from the first submit to the last extraction.
 It then runs the extractor directly, in this one process, on the same texts: the
 ratio of the two is what the queue, the database and the workers cost (or gain,
@@ -60,6 +61,11 @@ def main() -> int:
         f"broker {settings.CELERY_BROKER_URL.split('://')[0]}, database {database}"
     )
 
+    from newsfacts.embedded_redis import EmbeddedRedis, answers, socket_path
+
+    redis = None
+    if settings.NEWSFACTS_EMBEDDED_BROKER and not answers(socket_path(settings.VAR_DIR)):
+        redis = EmbeddedRedis(settings.VAR_DIR).start()
     workers = [_Worker(i) for i in range(args.workers)]
     ids: list[int] = []
     try:
@@ -70,6 +76,8 @@ def main() -> int:
         for worker in workers:
             worker.stop()
         _clean_up(ids)
+        if redis is not None:
+            redis.stop()
     _report("pipeline", len(ids), claims, seconds, f"end to end, {args.workers} workers")
 
     direct_seconds, direct_claims = _run_direct(texts)

@@ -336,6 +336,10 @@ class Article(TimestampedModel):
     status_changed_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # When its task could not be sent because the broker was down; cleared once sent.
+    # Such articles are sent again as soon as the broker answers, not after the sweep's
+    # long wait for lost tasks.
+    send_failed_at = models.DateTimeField(null=True, blank=True)
     extractor_version = models.CharField(max_length=64, blank=True)
     # Long articles are extracted in chunks; the UI shows done / total.
     progress_done = models.PositiveIntegerField(default=0)
@@ -384,6 +388,12 @@ class Article(TimestampedModel):
     @property
     def is_done(self) -> bool:
         return self.status in {self.Status.EXTRACTED, self.Status.FAILED, self.Status.UNSUPPORTED}
+
+    @property
+    def workers_unreachable(self) -> bool:
+        """Waiting because its task could not be sent: the broker was down."""
+        waiting = self.status in {self.Status.QUEUED, self.Status.FETCHING}
+        return waiting and self.send_failed_at is not None
 
     @property
     def progress_percent(self) -> int:

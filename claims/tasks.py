@@ -14,7 +14,7 @@ from django.conf import settings
 
 from claims import extraction
 from claims.services import extraction as extraction_services
-from claims.services import ingestion
+from claims.services import ingestion, outage
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,11 @@ def extract_article_claims(self, article_id: int) -> None:
 @shared_task(acks_late=True)
 def sweep_stale_articles() -> dict[str, int]:
     return extraction_services.articles_sweep_stale()
+
+
+@shared_task(acks_late=True)
+def resend_unsent_articles() -> dict[str, int]:
+    return outage.articles_resend_unsent()
 
 
 # --- Fetching pages and polling feeds ---------------------------------------------

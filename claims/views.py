@@ -35,6 +35,7 @@ from claims.models import Article, Claim, Story
 from claims.pagination import keyset_page
 from claims.services import SubmissionError, article_submit, ingestion
 from claims.services.dashboard import dashboard_figures
+from claims.services.outage import UNREACHABLE_NOTICE
 from claims.services.review import (
     EvidenceInput,
     EvidenceInvalid,
@@ -105,7 +106,13 @@ def _render_submit(request: HttpRequest, *, active: str = "text", status: int = 
 def _submitted(request: HttpRequest, result) -> HttpResponse:
     article = result.article
     if result.created:
-        messages.success(request, "Article submitted. Its claims appear below as they are found.")
+        article.refresh_from_db(fields=["send_failed_at"])
+        if article.workers_unreachable:
+            messages.warning(request, UNREACHABLE_NOTICE)
+        else:
+            messages.success(
+                request, "Article submitted. Its claims appear below as they are found."
+            )
     else:
         added = article.created_at.strftime("%-d %b %Y")
         messages.info(

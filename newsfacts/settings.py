@@ -1,10 +1,11 @@
 """newsfacts settings: every value comes from the environment.
 
-With nothing set, the app runs on embedded defaults (SQLite and a filesystem Celery
-broker, both under ``var/``) so that nothing has to be running. ``DATABASE_URL`` and
-``CELERY_BROKER_URL`` switch to PostgreSQL and Redis. ``DJANGO_DEBUG=1`` turns on
-development mode; without it the app is in production mode and refuses to start
-without ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
+With nothing set, the app runs on embedded defaults (SQLite, and a Redis server that
+`make run` starts on a unix socket, both under ``var/``) so that nothing has to be
+installed or running beforehand. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch
+to PostgreSQL and another Redis. ``DJANGO_DEBUG=1`` turns on development mode;
+without it the app is in production mode and refuses to start without
+``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from newsfacts import embedded_redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -133,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "claims.context_processors.workers",
             ],
         },
     },
@@ -140,12 +144,29 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------
 
+# A database that does not answer must not hold a request until gunicorn kills the
+# worker: connecting gives up after NEWSFACTS_DB_CONNECT_TIMEOUT seconds, and on
+# PostgreSQL a web request's statement after NEWSFACTS_DB_STATEMENT_TIMEOUT seconds.
+# Workers, beat and management commands (migrations, imports) have no statement limit:
+# newsfacts/wsgi.py and `runserver` mark the process as a web server.
+NEWSFACTS_DB_CONNECT_TIMEOUT = env_int("NEWSFACTS_DB_CONNECT_TIMEOUT", 5, minimum=1)
+NEWSFACTS_DB_STATEMENT_TIMEOUT = env_int("NEWSFACTS_DB_STATEMENT_TIMEOUT", 20, minimum=0)
+NEWSFACTS_WEB_PROCESS = env_str("NEWSFACTS_PROCESS") == "web"
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options.setdefault("connect_timeout", NEWSFACTS_DB_CONNECT_TIMEOUT)
+        if NEWSFACTS_WEB_PROCESS and NEWSFACTS_DB_STATEMENT_TIMEOUT:
+            # Sent when the connection opens: no extra query per request.
+            _options["options"] = (
+                f"{_options.get('options', '')} "
+                f"-c statement_timeout={NEWSFACTS_DB_STATEMENT_TIMEOUT * 1000}"
+            ).strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -228,14 +249,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("NEWSFACTS_MAX_REQUEST_BYTES", 5 * 1024 * 
 
 # --- Celery -----------------------------------------------------------------------
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+# Without CELERY_BROKER_URL the broker is the embedded Redis server that `make run`
+# starts on a unix socket in var/ (newsfacts/embedded_redis.py). kombu's filesystem
+# transport is not offered: its reader can pick up a message file still being written,
+# which kills the worker with a JSONDecodeError.
+NEWSFACTS_EMBEDDED_BROKER = not env_str("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or embedded_redis.broker_url(VAR_DIR)
 _broker_scheme = urlsplit(CELERY_BROKER_URL).scheme
-if _broker_scheme not in {"filesystem", "redis", "rediss", "memory"}:
+if _broker_scheme not in {"redis", "rediss", "redis+socket"}:
     raise ImproperlyConfigured(
-        f"CELERY_BROKER_URL must be a redis:// URL (or filesystem:// for the embedded "
-        f"broker); got scheme {_broker_scheme!r}."
+        f"CELERY_BROKER_URL must be a redis:// (or rediss://, redis+socket://) URL; "
+        f"got scheme {_broker_scheme!r}."
     )
-CELERY_BROKER_DIR = Path(env_str("NEWSFACTS_BROKER_DIR") or VAR_DIR / "broker")
 
 # Timings of one extraction, shortest first; each must exceed the one before it, or
 # an article still being extracted could be taken over by a second worker:
@@ -264,34 +289,28 @@ CELERY_VISIBILITY_TIMEOUT = env_int(
 NEWSFACTS_RETRY_BACKOFF_SECONDS = env_int("NEWSFACTS_RETRY_BACKOFF_SECONDS", 10, minimum=1)
 NEWSFACTS_RETRY_BACKOFF_MAX_SECONDS = max(1, min(300, CELERY_VISIBILITY_TIMEOUT - 60))
 
-# A dead broker must not hang a web request: the submit gives up after a few seconds
-# and leaves the article queued for the sweep.
+# A dead or hung broker must not hold a web request: the submit gives up after this
+# many seconds (to connect, and again to send) and leaves the article queued, marked
+# unsent.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("NEWSFACTS_BROKER_CONNECT_TIMEOUT", 3, minimum=1)
-if _broker_scheme == "filesystem":
-    for _folder in ("queue", "processed", "control"):
-        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
-        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
-        # kombu's default is "control" in the current directory.
-        "control_folder": str(CELERY_BROKER_DIR / "control"),
-        "store_processed": False,
-        # The folder is polled; kombu's default of once a second caps each worker at
-        # about one article a second, however short the articles.
-        "polling_interval": 0.1,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-        # Without these, a publish to an unreachable Redis retries with growing
-        # sleeps, and a black-holed host waits for the kernel's TCP timeout.
-        "max_retries": 1,
-        "interval_start": 0,
-        "interval_step": 0.5,
-        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
-        "socket_timeout": 10,
-    }
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Without these, a publish to an unreachable Redis retries with growing sleeps, a
+    # black-holed host waits for the kernel's TCP timeout, and a Redis that accepts the
+    # connection but never answers holds the request until socket_timeout: the submit
+    # waits at most this long, then leaves the article queued.
+    "max_retries": 0,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+}
+# Workers renew a heartbeat in the shared cache; with none for this long, editors see
+# that no worker is running and the health endpoint says so.
+NEWSFACTS_WORKER_SILENT_SECONDS = env_int("NEWSFACTS_WORKER_SILENT_SECONDS", 60, minimum=5)
+NEWSFACTS_WORKER_HEARTBEAT_SECONDS = env_int(
+    "NEWSFACTS_WORKER_HEARTBEAT_SECONDS", max(1, NEWSFACTS_WORKER_SILENT_SECONDS // 4), minimum=1
+)
 # Installations (or test runs) sharing one Redis database keep apart by queue name.
 CELERY_TASK_DEFAULT_QUEUE = env_str("NEWSFACTS_CELERY_QUEUE") or "celery"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -313,6 +332,14 @@ CELERY_BEAT_SCHEDULE = {
         # Sweeps that piled up while no worker was running are dropped, not run in a row.
         "options": {"expires": float(NEWSFACTS_SWEEP_EVERY_SECONDS)},
     },
+}
+# Articles whose task could not be sent (the broker was down) are sent again this
+# often, and by each worker when it reconnects to the broker.
+NEWSFACTS_RESEND_EVERY_SECONDS = env_int("NEWSFACTS_RESEND_EVERY_SECONDS", 30, minimum=5)
+CELERY_BEAT_SCHEDULE["resend-unsent-articles"] = {
+    "task": "claims.tasks.resend_unsent_articles",
+    "schedule": float(NEWSFACTS_RESEND_EVERY_SECONDS),
+    "options": {"expires": float(NEWSFACTS_RESEND_EVERY_SECONDS)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -360,19 +387,59 @@ CELERY_BEAT_SCHEDULE["sweep-stale-fetches"] = {
 
 # Consumers' claim lists are the same for every consumer and change only when an
 # editor gives a verdict: they are kept this many seconds (0 switches it off). Editors
-# always read fresh data. NEWSFACTS_CACHE_URL (redis://...) shares the cache between
-# processes; without it each process keeps its own.
+# always read fresh data.
 NEWSFACTS_API_CACHE_SECONDS = env_int("NEWSFACTS_API_CACHE_SECONDS", 10, minimum=0)
-_cache_url = env_str("NEWSFACTS_CACHE_URL")
-if _cache_url and urlsplit(_cache_url).scheme not in {"redis", "rediss"}:
-    raise ImproperlyConfigured(f"NEWSFACTS_CACHE_URL must be a redis:// URL; got {_cache_url!r}.")
+
+
+def _cache_location_from_broker(broker_url: str) -> str:
+    """The broker's Redis, one database number up (0 -> 1, 15 -> 0).
+
+    A database of its own, because Django's cache.clear() empties the whole database,
+    and the broker's queues must survive that.
+    """
+    if NEWSFACTS_EMBEDDED_BROKER:
+        return embedded_redis.cache_url(VAR_DIR)
+    parts = urlsplit(broker_url)
+    if parts.scheme == "redis+socket":
+        return f"unix://{parts.path}?db=1"
+    path = parts.path.strip("/")
+    broker_db = int(path) if path.isdigit() else 0
+    return parts._replace(path=f"/{(broker_db + 1) % 16}", query="", fragment="").geturl()
+
+
+# The cache carries the rate limits, the login throttles and the worker heartbeat, so
+# every web process and worker must see the same one: by default the broker's Redis.
+# NEWSFACTS_CACHE_URL names another Redis, or locmem:// for a cache in each process
+# (one process only; `check --deploy` warns about it).
+NEWSFACTS_CACHE_URL = env_str("NEWSFACTS_CACHE_URL") or _cache_location_from_broker(
+    CELERY_BROKER_URL
+)
+_cache_scheme = urlsplit(NEWSFACTS_CACHE_URL).scheme
+if _cache_scheme not in {"redis", "rediss", "unix", "locmem"}:
+    raise ImproperlyConfigured(
+        f"NEWSFACTS_CACHE_URL must be a redis://, rediss://, unix:// or locmem:// URL; "
+        f"got {NEWSFACTS_CACHE_URL!r}."
+    )
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
-        if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if _cache_scheme == "locmem"
+        else {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": NEWSFACTS_CACHE_URL,
+            "KEY_PREFIX": "newsfacts",
+            "OPTIONS": {
+                # Redis down (the broker's outage) must not take pages down with it:
+                # a cache that does not answer within a second is read as empty.
+                # Rate limits and throttles then let requests through until it is back.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Login throttle (django-axes) ---------------------------------------------------
 

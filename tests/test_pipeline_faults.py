@@ -2,7 +2,7 @@
 of claims however the workers and the broker fail.
 
 The tests run on whichever broker and database the settings name (the embedded
-filesystem broker and SQLite by default; Redis and PostgreSQL in CI).
+Redis and SQLite by default; Redis and PostgreSQL in CI).
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def test_worker_killed_mid_extraction_article_recovered_by_sweep_once():
     assert not Claim.objects.filter(article=article).exists()
 
     with running_worker(name="rescuer") as rescuer:
-        # The killed worker's message is gone (filesystem) or invisible for the
+        # The killed worker's message is invisible for the
         # visibility timeout (Redis): only the sweep brings the article back now.
         result = services.articles_sweep_stale(older_than=timedelta(0))
         assert (result["requeued"], result["sent"]) == (1, 1)
@@ -136,7 +136,7 @@ def test_worker_killed_mid_extraction_article_recovered_by_sweep_once():
     assert len(_done_lines(article, rescuer)) == 1
 
 
-def test_broker_down_at_submit_article_kept_queued_then_extracted_by_the_sweep():
+def test_broker_down_at_submit_article_kept_queued_then_sent_when_a_worker_connects():
     # A web process whose broker does not answer submits an article.
     code = (
         "import json, time, django; django.setup()\n"
@@ -152,18 +152,16 @@ def test_broker_down_at_submit_article_kept_queued_then_extracted_by_the_sweep()
     assert "extraction not queued" in submit.stderr
     article = Article.objects.get(pk=json.loads(submit.stdout.splitlines()[-1])["id"])
     assert (article.status, article.attempts) == (Article.Status.QUEUED, 0)
+    assert article.send_failed_at is not None
 
-    # The broker is back: the sweep that beat runs in the worker sends it.
-    with running_worker(
-        name="beat",
-        beat=True,
-        NEWSFACTS_SWEEP_EVERY_SECONDS="5",
-        NEWSFACTS_SWEEP_AFTER_SECONDS="1",
-    ) as worker:
+    # The broker is back: the worker sends the marked article as soon as it connects,
+    # long before the sweep's wait for lost tasks (12 minutes by default) is over.
+    with running_worker(name="reconnect") as worker:
         _wait_done(article, worker)
-        assert "extraction sweep failed=0 requeued=0 sent=1" in worker.log
+        assert "resent after a broker outage sent=1 unsent=0" in worker.log
 
     assert (article.status, article.attempts) == (Article.Status.EXTRACTED, 1)
+    assert article.send_failed_at is None
     _assert_one_set_of_claims(article, TEXT)
 
 

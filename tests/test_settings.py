@@ -74,11 +74,74 @@ def test_settings_bad_value_raises_improperly_configured(name, value, message):
 def test_settings_defaults_are_embedded_services():
     result = _run(
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.DEBUG)",
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, "
+        "s.CACHES['default']['LOCATION'], s.NEWSFACTS_EMBEDDED_BROKER, s.DEBUG)",
         **PRODUCTION_ENV,
+        NEWSFACTS_VAR_DIR="/srv/nf/var",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "False"]
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "redis+socket:///srv/nf/var/redis.sock",
+        "unix:///srv/nf/var/redis.sock?db=1",
+        "True",
+        "False",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("broker", "cache"),
+    [
+        ("redis://redis.example:6379/0", "redis://redis.example:6379/1"),
+        ("redis://:secret@redis.example:6380/5", "redis://:secret@redis.example:6380/6"),
+        ("redis://redis.example", "redis://redis.example/1"),
+        ("rediss://redis.example:6379/15", "rediss://redis.example:6379/0"),
+        ("redis+socket:///run/redis/redis.sock", "unix:///run/redis/redis.sock?db=1"),
+    ],
+)
+def test_settings_cache_defaults_to_the_brokers_redis_in_another_database(broker, cache):
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'], "
+        "s.NEWSFACTS_EMBEDDED_BROKER)",
+        **PRODUCTION_ENV,
+        CELERY_BROKER_URL=broker,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django_redis.cache.RedisCache", cache, "False"]
+
+
+def test_settings_cache_url_names_another_redis():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CACHES['default']['LOCATION'])",
+        **PRODUCTION_ENV,
+        CELERY_BROKER_URL="redis://broker.example:6379/0",
+        NEWSFACTS_CACHE_URL="redis://cache.example:6379/3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://cache.example:6379/3"]
+
+
+@pytest.mark.parametrize("broker", ["filesystem://", "memory://"])
+def test_settings_broker_other_than_redis_is_refused(broker):
+    result = _load_settings(**PRODUCTION_ENV, CELERY_BROKER_URL=broker)
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL must be a redis://" in result.stderr
+
+
+def test_check_deploy_warns_when_the_cache_is_per_process():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=_clean_env(**PRODUCTION_ENV, NEWSFACTS_CACHE_URL="locmem://"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "newsfacts.W001" in result.stderr
+    assert "rate limits and login throttles count per process" in result.stderr
 
 
 def test_settings_database_url_switches_to_postgresql():
@@ -116,3 +179,34 @@ def test_check_deploy_warns_in_debug_mode():
     )
     assert result.returncode != 0
     assert "security.W018" in result.stderr  # DEBUG on in deployment
+
+
+def test_settings_postgresql_connections_time_out():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "o = s.DATABASES['default']['OPTIONS']; print(o['connect_timeout'], o.get('options'))",
+        **PRODUCTION_ENV,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/newsroom",
+        NEWSFACTS_PROCESS="web",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5", "-c", "statement_timeout=20000"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_postgresql_statement_timeout_binds_web_processes_only():
+    from django.db import connection
+
+    from .worker import test_database_url
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    show = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('SHOW statement_timeout'); print(c.fetchone()[0])"
+    )
+    web = _run(show, DJANGO_DEBUG="1", DATABASE_URL=test_database_url(), NEWSFACTS_PROCESS="web")
+    worker = _run(show, DJANGO_DEBUG="1", DATABASE_URL=test_database_url())
+    assert (web.returncode, worker.returncode) == (0, 0), web.stderr + worker.stderr
+    assert (web.stdout.strip(), worker.stdout.strip()) == ("20s", "0")

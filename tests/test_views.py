@@ -11,6 +11,7 @@ from django.urls import reverse
 from claims.models import Article, Claim, Evidence, Review, Story
 from claims.services.review import review_submit
 from claims.services.stories import story_refresh
+from claims.services.workers import worker_heartbeat_send
 
 from .conftest import client_for
 from .factories import ArticleFactory, ClaimFactory, ReviewFactory, SourceFactory
@@ -207,6 +208,7 @@ def test_submit_url_error_is_shown_and_url_kept(editor):
 
 
 def test_submit_url_stores_the_address_and_shows_fetching(editor):
+    worker_heartbeat_send(hostname="w1@test")
     response = client_for(editor).post(
         reverse("claims:article_submit_url"),
         {"url": "https://news.example/story?utm_source=x"},
@@ -288,6 +290,7 @@ def test_article_shows_status_and_error(editor):
 
 
 def test_article_progress_polls_while_extracting(editor):
+    worker_heartbeat_send(hostname="w1@test")
     article = ArticleFactory(status=Article.Status.EXTRACTING, progress_done=1, progress_total=4)
     response = client_for(editor).get(
         reverse("claims:article_progress", args=[article.pk]), HTTP_HX_REQUEST="true"

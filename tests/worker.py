@@ -1,7 +1,7 @@
 """Real Celery workers for the tests: a subprocess on the test database and broker.
 
-The worker gets the same broker as the test process (the isolated embedded folder,
-or Redis from ``CELERY_BROKER_URL``) and a ``DATABASE_URL`` naming the test
+The worker gets the same broker and cache as the test process (the test run's own
+Redis, or the broker from ``CELERY_BROKER_URL``) and a ``DATABASE_URL`` naming the test
 database, so that what a test commits is what the worker reads.
 """
 
@@ -11,6 +11,7 @@ import glob
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from newsfacts.celery import app as celery_app
 
@@ -51,7 +53,7 @@ def worker_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="newsfacts.settings",
         DATABASE_URL=test_database_url(),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
-        NEWSFACTS_BROKER_DIR=str(settings.CELERY_BROKER_DIR),
+        NEWSFACTS_CACHE_URL=settings.CACHES["default"]["LOCATION"],
         NEWSFACTS_CELERY_QUEUE=celery_app.conf.task_default_queue,
         DJANGO_DEBUG=env.get("DJANGO_DEBUG", "1"),
         PYTHONUNBUFFERED="1",
@@ -208,3 +210,40 @@ def require_broker() -> None:
         if services_required():
             pytest.fail(message)
         pytest.skip(message)
+
+
+def _drop_connection_pools() -> None:
+    # Celery keeps the connections it publishes with: a new broker URL is only used
+    # by new ones.
+    kombu_pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_at(url: str, **options):
+    """Send this process's tasks to ``url`` (a broker down or hung) for a while."""
+    previous_url = celery_app.conf.broker_url
+    previous_options = celery_app.conf.broker_transport_options
+    previous_env = os.environ.get("CELERY_BROKER_URL")
+    _drop_connection_pools()
+    # Celery reads CELERY_BROKER_URL from the environment before its own setting.
+    os.environ["CELERY_BROKER_URL"] = url
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = {**previous_options, **options}
+    try:
+        yield
+    finally:
+        _drop_connection_pools()
+        if previous_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = previous_env
+        celery_app.conf.broker_url = previous_url
+        celery_app.conf.broker_transport_options = previous_options
+
+
+def closed_port_url() -> str:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        return f"redis://127.0.0.1:{closed.getsockname()[1]}/0"

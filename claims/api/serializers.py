@@ -9,10 +9,12 @@ documents; a test holds the two together.
 from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 
 from claims.models import Article, Claim, Evidence, Review, Source
+from claims.services.outage import UNREACHABLE_NOTICE
 
 _datetime = DateTimeField().to_representation
 
@@ -273,6 +275,14 @@ class ArticleOutputSerializer(ArticlePublicSerializer):
     progress = ProgressSerializer(source="*", required=False, help_text=_EDITORS_ONLY)
     claim_count = serializers.IntegerField(required=False, help_text=_EDITORS_ONLY)
     reviewed_count = serializers.IntegerField(required=False, help_text=_EDITORS_ONLY)
+    notice = serializers.SerializerMethodField(
+        help_text="Editors only. Set while the article waits because the workers could "
+        "not be reached."
+    )
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_notice(self, article: Article) -> str | None:
+        return UNREACHABLE_NOTICE if article.workers_unreachable else None
 
 
 def articles_for_api(queryset: QuerySet | None = None) -> QuerySet:

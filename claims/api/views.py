@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from claims.models import EVIDENCE_NEEDS_ORIGIN, Article, Claim, Evidence, Review, Source
 from claims.services import SubmissionError, article_submit
+from claims.services.health import health_report
 from claims.services.ingestion import article_submit_url
 from claims.services.review import (
     EvidenceInput,
@@ -63,8 +64,12 @@ ARTICLE_ORDERING = Ordering("created_at", descending=True, is_datetime=True)
 
 
 def health(request) -> JsonResponse:
-    """Liveness for load balancers: the process answers, nothing else is touched."""
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 503, naming the part, when the database or the
+    broker does not answer; whether a worker was seen lately, in either case."""
+    healthy, report = health_report(detail=request.user.is_staff)
+    response = JsonResponse(report, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # The largest id a database row can have (a 64-bit signed integer).

@@ -163,6 +163,6 @@ def extraction_enqueue(article_id: int) -> bool:
     """Send the extraction task; False when the broker cannot be reached.
 
     A broker that is down must not lose the submission: the article stays queued in
-    the database and the periodic sweep sends it again once the broker is back.
+    the database, marked, and is sent again as soon as the broker answers.
     """
     return task_send(EXTRACT_ARTICLE, article_id)

@@ -1,8 +1,9 @@
 """Sending work to the workers by task name, so that services never import the tasks.
 
 Tasks call services; services queue tasks through here. A dead broker must not lose
-anything: a send that fails returns False, the row stays in its waiting state, and
-the periodic sweep sends it again once the broker is back.
+anything: a send that fails returns False and the row stays in its waiting state; an
+article is also marked unsent and sent again as soon as the broker answers, feeds
+wait for their next poll, anything else for the periodic sweep.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 
 from celery import current_app
 from django.db import transaction
+
+from claims.services.outage import article_mark_send_failed
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +28,15 @@ class TaskRef:
     # For the log: what is not queued, and what the id is.
     what: str
     id_name: str
+    # The id is an article's: one that cannot be sent is marked, and sent again as
+    # soon as the broker answers (claims.services.outage).
+    for_article: bool = False
 
 
-EXTRACT_ARTICLE = TaskRef("claims.tasks.extract_article_claims", "extraction", "article_id")
-FETCH_ARTICLE = TaskRef("claims.tasks.fetch_article", "fetch", "article_id")
+EXTRACT_ARTICLE = TaskRef(
+    "claims.tasks.extract_article_claims", "extraction", "article_id", for_article=True
+)
+FETCH_ARTICLE = TaskRef("claims.tasks.fetch_article", "fetch", "article_id", for_article=True)
 POLL_FEED = TaskRef("claims.tasks.poll_feed", "feed poll", "feed_id")
 
 
@@ -38,12 +46,14 @@ def task_send(task: TaskRef, object_id: int) -> bool:
         current_app.send_task(task.name, args=[object_id], retry=False)
     except Exception as exc:  # kombu raises several unrelated types for a dead broker
         logger.warning(
-            "%s not queued %s=%s error=%s: the sweep will retry",
+            "%s not queued %s=%s error=%s: sent again when the broker answers",
             task.what,
             task.id_name,
             object_id,
             exc,
         )
+        if task.for_article:
+            article_mark_send_failed(article_id=object_id)
         return False
     return True
 

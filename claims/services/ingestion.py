@@ -266,7 +266,8 @@ def fetch_enqueue_on_commit(article_id: int) -> None:
 
 
 def fetch_enqueue(article_id: int) -> bool:
-    """Send the fetch task; False when the broker cannot be reached (the sweep resends)."""
+    """Send the fetch task; False when the broker cannot be reached (the article is
+    marked, and sent again as soon as the broker answers)."""
     return task_send(FETCH_ARTICLE, article_id)
 
 
