@@ -5,6 +5,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Collection
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -197,6 +198,33 @@ class Feed(TimestampedModel):
 # --- Stories ----------------------------------------------------------------------
 
 
+class StoryQuerySet(models.QuerySet):
+    def listed(self) -> StoryQuerySet:
+        """Stories that hold articles, the most recently reported first."""
+        return self.filter(last_published_at__isnull=False).order_by("-last_published_at", "-id")
+
+    def with_conflicts(self) -> StoryQuerySet:
+        """Stories with at least one quantity whose figures cannot all be true."""
+        return self.filter(conflict_count__gt=0)
+
+    def before(self, moment, pk: int) -> StoryQuerySet:
+        """The stories after (moment, id) in list order: a keyset page, never OFFSET."""
+        return self.filter(
+            Q(last_published_at__lte=moment) & (Q(last_published_at__lt=moment) | Q(pk__lt=pk))
+        )
+
+    def near(self, story: Story, *, days: int = 14) -> StoryQuerySet:
+        """Other stories reported around the same time: where an article may belong."""
+        margin = timedelta(days=days)
+        start = story.first_published_at or story.created_at
+        end = story.last_published_at or story.created_at
+        return (
+            self.exclude(pk=story.pk)
+            .filter(last_published_at__gte=start - margin, first_published_at__lte=end + margin)
+            .order_by("-last_published_at", "-id")
+        )
+
+
 class Story(TimestampedModel):
     """One real-world event instance (an attack, a battle, a vote) and its articles.
 
@@ -213,6 +241,8 @@ class Story(TimestampedModel):
     article_count = models.PositiveIntegerField(default=0)
     # Quantities in this story holding figures that cannot both be true.
     conflict_count = models.PositiveIntegerField(default=0)
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_published_at", "-id"]

@@ -21,4 +21,10 @@ urlpatterns = [
     path("claims/<int:pk>/quick-verdict/", views.claim_quick_verdict, name="claim_quick_verdict"),
     path("claims/<int:pk>/correct/", views.claim_correction, name="claim_correction"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("stories/", views.story_list, name="story_list"),
+    path("stories/<int:pk>/", views.story_detail, name="story_detail"),
+    path("stories/<int:pk>/rename/", views.story_rename_view, name="story_rename"),
+    path("stories/<int:pk>/merge/", views.story_merge_view, name="story_merge"),
+    path("stories/<int:pk>/split/", views.story_split_view, name="story_split"),
+    path("stories/<int:pk>/move/", views.story_article_move, name="story_article_move"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,18 +14,25 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.forms import (
     QUEUE_ORDERINGS,
     QUEUE_PAGE_SIZE,
+    STORY_PAGE_SIZE,
+    ArticleMoveForm,
     BulkVerdictForm,
     ClaimIdsForm,
     CorrectionForm,
     PasteForm,
     QueueFilterForm,
     QuickVerdictForm,
+    StoryListForm,
+    StoryMergeForm,
+    StorySplitForm,
+    StoryTitleForm,
     UploadForm,
     UrlForm,
     VerdictForm,
     queue_params,
+    story_cursor_token,
 )
-from claims.models import Article, Claim, TakeoverNotice
+from claims.models import Article, Claim, Story, TakeoverNotice
 from claims.pagination import keyset_page
 from claims.services import SubmissionError, article_submit, ingestion
 from claims.services.dashboard import dashboard_figures
@@ -43,11 +51,21 @@ from claims.services.review import (
     reviews_submit_bulk,
     takeover_notices_dismiss,
 )
+from claims.services.story_editing import (
+    StoryEditError,
+    article_move,
+    stories_merge,
+    story_rename,
+    story_split,
+)
+from claims.services.story_view import story_quantity_tables
 
 RECENT_ARTICLES = 8
 MAX_NOTICES = 20
 # The value of ``confirm`` once an editor has agreed to act on someone else's claim.
 CONFIRMED = "yes"
+# Stories offered as a destination when moving an article or merging.
+NEARBY_STORIES = 30
 
 
 def editor_required(view):
@@ -190,7 +208,9 @@ def _article_context(article: Article) -> dict:
 @editor_required
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("source", "submitted_by"), pk=pk)
+    article = get_object_or_404(
+        Article.objects.select_related("source", "submitted_by", "story"), pk=pk
+    )
     return render(request, "claims/article_detail.html", _article_context(article))
 
 
@@ -479,6 +499,13 @@ def _render_claim(
         "correction_form": correction_form or CorrectionForm.for_claim(claim),
         "stale": stale,
         "related": claims_related(claim),
+        "other_quantities": (
+            story_quantity_tables(
+                claim.article.story, exclude_quantity=claim.quantity_id, relations=False
+            )
+            if claim.article.story_id
+            else []
+        ),
         "identical_unreviewed": claims_identical(claim).unreviewed().count(),
         "evidence": claim.evidence.select_related("source", "added_by"),
         "history": claim.reviews.select_related("reviewer").order_by("-created_at", "-id"),
@@ -492,7 +519,12 @@ def _render_claim(
 
 
 def _claim_for_page(pk: int) -> Claim:
-    return get_object_or_404(Claim.objects.with_article().defer("article__body"), pk=pk)
+    return get_object_or_404(
+        Claim.objects.with_article()
+        .select_related("article__story", "quantity")
+        .defer("article__body"),
+        pk=pk,
+    )
 
 
 @editor_required
@@ -593,3 +625,124 @@ def claim_correction(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/dashboard_overview.html", {"figures": dashboard_figures()})
+
+
+# --- Stories ----------------------------------------------------------------------
+
+
+@editor_required
+@require_GET
+def story_list(request: HttpRequest) -> HttpResponse:
+    form = StoryListForm(request.GET)
+    values = form.values()
+    stories = Story.objects.listed()
+    if values.get("conflict"):
+        stories = stories.with_conflicts()
+    if values.get("q"):
+        stories = stories.filter(title__icontains=values["q"].strip())
+    cursor = values.get("after")
+    if cursor:
+        stories = stories.before(*cursor)
+    rows = list(stories[: STORY_PAGE_SIZE + 1])
+    next_url = None
+    if len(rows) > STORY_PAGE_SIZE:
+        rows = rows[:STORY_PAGE_SIZE]
+        next_url = _with_params(request, request.GET, after=story_cursor_token(rows[-1]))
+    return render(
+        request,
+        "claims/story_list.html",
+        {
+            "form": form,
+            "stories": rows,
+            "next_url": next_url,
+            "first_url": _with_params(request, request.GET, after=None) if cursor else None,
+        },
+    )
+
+
+@editor_required
+@require_GET
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=pk)
+    articles = (
+        story.articles.with_claim_counts()
+        .select_related("source", "story_placed_by")
+        .defer("body")
+        .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
+    )
+    context = {
+        "story": story,
+        "articles": articles,
+        "tables": story_quantity_tables(story),
+        "nearby": list(Story.objects.near(story).only("pk", "title")[:NEARBY_STORIES]),
+        "title_form": StoryTitleForm(initial={"title": story.title}),
+    }
+    return render(request, "claims/story_detail.html", context)
+
+
+def _story_edit(request: HttpRequest, pk: int, form, action) -> HttpResponse:
+    """Validate an editing form, call the service, and go back to a story page.
+
+    ``action`` returns the story to show next and the message to show with it.
+    """
+    back = reverse("claims:story_detail", args=[pk])
+    if not form.is_valid():
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, errors[0] if errors else "That could not be read.")
+        return redirect(back)
+    try:
+        story_id, done = action(form.cleaned_data)
+    except StoryEditError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(request, done)
+    return redirect("claims:story_detail", story_id)
+
+
+@editor_required
+@require_POST
+def story_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def rename(data):
+        story = story_rename(story_id=pk, title=data["title"], editor=request.user)
+        return story.pk, f"The story is now called “{story.title}”."
+
+    return _story_edit(request, pk, StoryTitleForm(request.POST), rename)
+
+
+@editor_required
+@require_POST
+def story_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def merge(data):
+        story = stories_merge(story_id=pk, into_story_id=data["into"], editor=request.user)
+        return story.pk, f"Merged: every article is now in “{story.title}”."
+
+    return _story_edit(request, pk, StoryMergeForm(request.POST), merge)
+
+
+@editor_required
+@require_POST
+def story_split_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def split(data):
+        new = story_split(
+            story_id=pk, article_ids=data["article"], editor=request.user, title=data["title"]
+        )
+        count = new.article_count
+        return new.pk, f"{count} article{'s' if count != 1 else ''} moved to this new story."
+
+    return _story_edit(request, pk, StorySplitForm(request.POST), split)
+
+
+@editor_required
+@require_POST
+def story_article_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def move(data):
+        if not Article.objects.filter(pk=data["article"], story_id=pk).exists():
+            raise StoryEditError("That article is not in this story any more.")
+        article = article_move(
+            article_id=data["article"], story_id=data["story"], editor=request.user
+        )
+        # Stay on the story being sorted out, unless the move emptied it.
+        stay = pk if Story.objects.filter(pk=pk).exists() else article.story_id
+        return stay, f"“{article}” moved to story #{article.story_id}."
+
+    return _story_edit(request, pk, ArticleMoveForm(request.POST), move)

@@ -639,12 +639,12 @@ def test_claim_page_query_count_does_not_grow_with_related(
     claim, other = reported
     client = client_for(editor)
     client.get(claim.get_absolute_url())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(claim.get_absolute_url())
     for _ in range(5):
         ClaimFactory(article=ArticleFactory())
         ReviewFactory(claim=claim)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(claim.get_absolute_url())
 
 
@@ -823,12 +823,12 @@ def test_dashboard_bars_link_to_the_filtered_queue(editor, reported):
 def test_dashboard_query_count_is_fixed(editor, django_assert_num_queries):
     client = client_for(editor)
     client.get(reverse("claims:dashboard"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("claims:dashboard"))
     for i in range(6):
         claim = ClaimFactory(article=ArticleFactory(), value=10 * i, lower=10 * i)
         ReviewFactory(claim=claim)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("claims:dashboard"))
 
 

@@ -26,7 +26,13 @@ def test_chart_with_links_is_a_group_of_links_not_an_image():
 
 def test_queue_date_and_select_fields_have_labels(editor):
     html = client_for(editor).get(reverse("claims:claim_queue")).content.decode()
-    for field in ("id_published_since", "id_published_until", "id_added_since", "id_verdict", "id_source"):
+    for field in (
+        "id_published_since",
+        "id_published_until",
+        "id_added_since",
+        "id_verdict",
+        "id_source",
+    ):
         assert f'<label for="{field}"' in html, field
 
 

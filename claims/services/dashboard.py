@@ -9,11 +9,12 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from claims.models import Article, Claim, Review
+from claims.models import Article, Claim, Review, Story
 
 REVIEW_DAYS = 30
 TOP_SOURCES = 10
 CONFLICTS_SHOWN = 10
+CONFLICTING_STORIES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Dashboard:
     by_source: list[Bar]
     reviews_per_day: list[Bar]
     conflicts: list[Conflict]
+    conflicting_stories: list[Story]
     articles_in_progress: int
 
     @property
@@ -57,6 +59,9 @@ def dashboard_figures(*, today: date | None = None) -> Dashboard:
         by_source=_by_source(),
         reviews_per_day=_reviews_per_day(today),
         conflicts=_conflicts(),
+        conflicting_stories=list(
+            Story.objects.listed().with_conflicts()[:CONFLICTING_STORIES_SHOWN]
+        ),
         articles_in_progress=Article.objects.filter(
             status__in=[Article.Status.QUEUED, Article.Status.EXTRACTING, Article.Status.FETCHING]
         ).count(),
