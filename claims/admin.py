@@ -9,7 +9,19 @@ from knox.admin import AuthTokenAdmin
 from knox.models import AuthToken
 
 from . import services
-from .models import Article, Claim, Evidence, Feed, Review, Source, SourceDomain
+from .models import (
+    Article,
+    Claim,
+    Evidence,
+    Feed,
+    Quantity,
+    Review,
+    Source,
+    SourceDomain,
+    Story,
+)
+from .services import ingestion
+from .services.story_editing import StoryEditError, story_rename
 
 
 class SourceDomainInline(admin.TabularInline):
@@ -39,6 +51,21 @@ class SourceAdmin(admin.ModelAdmin):
     def article_count(self, obj: Source) -> int:
         return obj.article_count
 
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is SourceDomain:
+            changed = [obj for obj, _ in formset.changed_objects]
+            for domain in [*formset.new_objects, *changed]:
+                count = services.articles_remap_source(domain=domain)
+                if count:
+                    self.message_user(
+                        request,
+                        f"{count} article{'s' if count != 1 else ''} from {domain} "
+                        f"now {'have' if count != 1 else 'has'} the source {domain.source}.",
+                    )
+        if formset.model is Feed and formset.new_objects:
+            ingestion.feeds_poll_now(feed_ids=[feed.pk for feed in formset.new_objects])
+
     @admin.display(description="Domains")
     def domain_list(self, obj: Source) -> str:
         return ", ".join(d.domain for d in obj.domains.all())
@@ -67,6 +94,23 @@ class FeedAdmin(admin.ModelAdmin):
         "last_error",
         "items_submitted",
     ]
+    actions = ["poll_now"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new feed is read right away, not at the next polling round.
+            ingestion.feeds_poll_now(feed_ids=[obj.pk])
+
+    @admin.action(description="Poll now", permissions=["change"])
+    def poll_now(self, request, queryset) -> None:
+        ids = list(queryset.order_by().values_list("pk", flat=True))
+        queued = ingestion.feeds_poll_now(feed_ids=ids)
+        message = f"{queued} feed{'s' if queued != 1 else ''} queued for polling."
+        skipped = len(ids) - queued
+        if skipped:
+            message += f" {skipped} skipped: inactive, or their source is."
+        self.message_user(request, message, messages.WARNING if skipped else messages.SUCCESS)
 
 
 class KeepsHistoryOnDelete:
@@ -115,7 +159,12 @@ class ArticleAdmin(KeepsHistoryOnDelete, admin.ModelAdmin):
     search_fields = ["title", "url"]
     date_hierarchy = "created_at"
     raw_id_fields = ["submitted_by", "feed"]
+    # Stories are changed on the story page, where moving an article is recorded as an
+    # editor's decision that automatic grouping keeps.
     readonly_fields = [
+        "story",
+        "story_placed_by",
+        "external_id",
         "content_hash",
         "status",
         "status_changed_at",
@@ -303,3 +352,117 @@ class AccountAdmin(UserAdmin):
             ]
             perms_needed = set()
         return deleted, counts, perms_needed, protected
+
+
+# --- Stories ----------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StoryArticleInline(ReadOnlyInline):
+    model = Article
+    fk_name = "story"
+    fields = ["title", "source", "published_at", "story_placed_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("source", "story_placed_by").defer("body")
+        )
+
+
+class StoryQuantityInline(ReadOnlyInline):
+    model = Quantity
+    fields = ["measure", "population", "period", "place", "has_conflict"]
+    readonly_fields = fields
+
+
+class HasConflictFilter(admin.SimpleListFilter):
+    title = "conflicting figures"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.with_conflicts()
+        if self.value() == "no":
+            return queryset.filter(conflict_count=0)
+        return queryset
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "first_published_at",
+        "last_published_at",
+        "article_count",
+        "conflict_count",
+        "title_edited",
+    ]
+    list_filter = [HasConflictFilter, "title_edited"]
+    search_fields = ["title"]
+    date_hierarchy = "last_published_at"
+    fields = [
+        "title",
+        "title_edited",
+        "places",
+        "first_published_at",
+        "last_published_at",
+        "article_count",
+        "conflict_count",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [f for f in fields if f != "title"]
+    inlines = [StoryArticleInline, StoryQuantityInline]
+
+    def has_add_permission(self, request) -> bool:
+        # Stories come from articles: grouping opens them, editors split them off.
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A title typed here is an editor's title, kept through automatic refreshes.
+        if "title" in form.changed_data:
+            try:
+                story_rename(story_id=obj.pk, title=obj.title, editor=request.user)
+            except StoryEditError as error:
+                self.message_user(request, str(error), messages.ERROR)
+
+
+@admin.register(Quantity)
+class QuantityAdmin(admin.ModelAdmin):
+    """Quantities are worked out from the figures; admins read them, nobody edits them."""
+
+    list_display = ["__str__", "story", "measure", "period", "has_conflict", "figure_count"]
+    list_filter = ["measure", "period", "has_conflict"]
+    list_select_related = ["story"]
+    search_fields = ["story__title", "population", "place"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(figure_count=Count("claims"))
+
+    @admin.display(description="Figures", ordering="figure_count")
+    def figure_count(self, obj: Quantity) -> int:
+        return obj.figure_count
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from django import forms
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from claims.extraction.lemmas import stored_forms
 from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Source
@@ -276,6 +277,8 @@ class VerdictForm(forms.Form):
         choices=Evidence.Stance.choices, initial=Evidence.Stance.SUPPORTS, label="This evidence"
     )
     apply_to_identical = forms.BooleanField(required=False)
+    # Set once the editor has confirmed a verdict on a claim assigned to someone else.
+    confirm_other_assignee = forms.BooleanField(required=False, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def clean(self):
@@ -316,6 +319,24 @@ class ClaimIdsForm(forms.Form):
 class QuickVerdictForm(forms.Form):
     verdict = forms.ChoiceField(choices=Claim.Verdict.choices)
     version = forms.IntegerField(min_value=1)
+    confirm_other_assignee = forms.BooleanField(required=False)
+
+
+class BulkVerdictForm(forms.Form):
+    """A verdict for the ticked rows; each row sends the version it showed as
+    ``version-<id>``, so that each claim is saved under its own optimistic lock."""
+
+    verdict = forms.ChoiceField(choices=Claim.Verdict.choices)
+    claim = IdListField()
+    confirm_other_assignee = forms.BooleanField(required=False)
+
+    def versions(self) -> dict[int, int | None]:
+        """Each ticked claim with the version its row showed (None when it sent none)."""
+        versions: dict[int, int | None] = {}
+        for claim_id in self.cleaned_data["claim"]:
+            raw = (self.data.get(f"version-{claim_id}") or "").strip()
+            versions[claim_id] = int(raw) if raw.isascii() and raw.isdigit() else None
+        return versions
 
 
 class CorrectionForm(forms.ModelForm):
@@ -355,3 +376,56 @@ class CorrectionForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+# --- Stories ----------------------------------------------------------------------
+
+STORY_PAGE_SIZE = 50
+
+
+class StoryListForm(forms.Form):
+    """The story list's query string. Invalid values are dropped, never an error page."""
+
+    q = forms.CharField(required=False, max_length=200, label="Title")
+    conflict = forms.BooleanField(required=False, label="With conflicting figures")
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_after(self):
+        moment, _, pk = (self.cleaned_data.get("after") or "").rpartition("_")
+        try:
+            parsed = parse_datetime(moment) if moment else None
+        except ValueError:  # well-formed but impossible, e.g. 30 February
+            parsed = None
+        if parsed is None or not pk.isdigit() or len(pk) > 18:
+            return None
+        return parsed, int(pk)
+
+    def values(self) -> dict:
+        self.is_valid()
+        return self.cleaned_data
+
+
+def story_cursor_token(story) -> str:
+    return f"{story.last_published_at.isoformat()}_{story.pk}"
+
+
+class StoryTitleForm(forms.Form):
+    title = forms.CharField(
+        required=False,
+        max_length=500,
+        help_text="Leave empty to go back to the automatic title.",
+    )
+
+
+class StoryMergeForm(forms.Form):
+    into = forms.IntegerField(min_value=1, label="Merge into story number")
+
+
+class StorySplitForm(forms.Form):
+    article = IdListField()
+    title = forms.CharField(required=False, max_length=500, label="Title of the new story")
+
+
+class ArticleMoveForm(forms.Form):
+    article = forms.IntegerField(min_value=1)
+    story = forms.IntegerField(min_value=1, label="Move to story number")

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import re
 import unicodedata
 from collections.abc import Collection
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Count, Q
 from django.db.models.expressions import RawSQL
@@ -31,6 +35,46 @@ def domain_of(url: str) -> str:
     """The host of a URL, lower-case and without a leading ``www.``."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
     return host.removeprefix("www.")
+
+
+_DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def normalise_domain(raw: str) -> str:
+    """A source's domain as it is stored: the host alone, lower-case, no ``www.``.
+
+    A full address is accepted and reduced to its host ("https://www.Example.org/news"
+    is "example.org"); anything that is not a host name raises ValidationError.
+    """
+    text = (raw or "").strip()
+    # Without a scheme, urlsplit reads "example.org/path" as a path: give it one.
+    host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    host = host.rstrip(".").removeprefix("www.")
+    try:
+        # International names are kept in their ASCII (punycode) form, as in URLs.
+        host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        host = ""
+    labels = host.split(".")
+    if _is_ip_address(host) or (
+        len(labels) >= 2
+        and not labels[-1].isdigit()
+        and all(_DOMAIN_LABEL.match(label) for label in labels)
+    ):
+        return host
+    raise ValidationError(
+        f"“{raw}” is not a domain. Type the site's host name, such as example.org "
+        "(a full address works too: its host is kept)."
+    )
+
+
+def _is_ip_address(host: str) -> bool:
+    # A source on an intranet may be known by its address alone.
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class TimestampedModel(models.Model):
@@ -102,7 +146,11 @@ class SourceDomain(models.Model):
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(
-        max_length=253, unique=True, help_text="Host name without www., e.g. middleeasteye.net"
+        max_length=253,
+        unique=True,
+        help_text=(
+            "The site's host name, e.g. middleeasteye.net; a full address is reduced to its host."
+        ),
     )
 
     class Meta:
@@ -112,8 +160,18 @@ class SourceDomain(models.Model):
         return self.domain
 
     def save(self, *args, **kwargs) -> None:
-        self.domain = self.domain.strip().lower().rstrip(".").removeprefix("www.")
+        self.domain = normalise_domain(self.domain)
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        # Cleaned before the field checks, so that a pasted address is judged (and
+        # checked for uniqueness) as the host it stands for.
+        if self.domain and (exclude is None or "domain" not in exclude):
+            try:
+                self.domain = normalise_domain(self.domain)
+            except ValidationError as error:
+                raise ValidationError({"domain": error.messages}) from None
+        super().clean_fields(exclude=exclude)
 
 
 class Feed(TimestampedModel):
@@ -141,6 +199,33 @@ class Feed(TimestampedModel):
 # --- Stories ----------------------------------------------------------------------
 
 
+class StoryQuerySet(models.QuerySet):
+    def listed(self) -> StoryQuerySet:
+        """Stories that hold articles, the most recently reported first."""
+        return self.filter(last_published_at__isnull=False).order_by("-last_published_at", "-id")
+
+    def with_conflicts(self) -> StoryQuerySet:
+        """Stories with at least one quantity whose figures cannot all be true."""
+        return self.filter(conflict_count__gt=0)
+
+    def before(self, moment, pk: int) -> StoryQuerySet:
+        """The stories after (moment, id) in list order: a keyset page, never OFFSET."""
+        return self.filter(
+            Q(last_published_at__lte=moment) & (Q(last_published_at__lt=moment) | Q(pk__lt=pk))
+        )
+
+    def near(self, story: Story, *, days: int = 14) -> StoryQuerySet:
+        """Other stories reported around the same time: where an article may belong."""
+        margin = timedelta(days=days)
+        start = story.first_published_at or story.created_at
+        end = story.last_published_at or story.created_at
+        return (
+            self.exclude(pk=story.pk)
+            .filter(last_published_at__gte=start - margin, first_published_at__lte=end + margin)
+            .order_by("-last_published_at", "-id")
+        )
+
+
 class Story(TimestampedModel):
     """One real-world event instance (an attack, a battle, a vote) and its articles.
 
@@ -157,6 +242,8 @@ class Story(TimestampedModel):
     article_count = models.PositiveIntegerField(default=0)
     # Quantities in this story holding figures that cannot both be true.
     conflict_count = models.PositiveIntegerField(default=0)
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_published_at", "-id"]
@@ -389,6 +476,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def unreviewed(self) -> ClaimQuerySet:
         return self.filter(verdict=Claim.Verdict.UNREVIEWED)
+
+    def held_by_others(self, user) -> ClaimQuerySet:
+        """Claims assigned to an editor other than ``user``."""
+        return self.filter(assigned_to__isnull=False).exclude(assigned_to=user)
 
     def with_article(self) -> ClaimQuerySet:
         """Join the article, its source and the reviewer: what every list shows."""
@@ -878,3 +969,38 @@ class ReviewDayTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.count}"
+
+
+class TakeoverNoticeQuerySet(models.QuerySet):
+    def unseen_for(self, user) -> TakeoverNoticeQuerySet:
+        """What ``user`` has not dismissed yet, newest first, with who and which claim."""
+        return (
+            self.filter(previous_assignee=user, seen_at__isnull=True)
+            .select_related("claim", "taken_by")
+            .order_by("-created_at", "-id")
+        )
+
+
+class TakeoverNotice(models.Model):
+    """Tells an editor that a claim assigned to them was taken over by someone else."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="takeover_notices")
+    previous_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="takeover_notices"
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TakeoverNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["previous_assignee", "seen_at"], name="takeover_unseen_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} taken from {self.previous_assignee_id}"

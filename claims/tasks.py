@@ -101,6 +101,11 @@ def poll_feeds() -> int:
 
 
 @shared_task(acks_late=True)
+def poll_new_feeds() -> int:
+    return ingestion.feeds_poll_enqueue_new()
+
+
+@shared_task(acks_late=True)
 def poll_feed(feed_id: int) -> None:
     ingestion.feed_poll(feed_id=feed_id)
 

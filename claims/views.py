@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,17 +14,25 @@ from django.views.decorators.http import require_GET, require_POST
 from claims.forms import (
     QUEUE_ORDERINGS,
     QUEUE_PAGE_SIZE,
+    STORY_PAGE_SIZE,
+    ArticleMoveForm,
+    BulkVerdictForm,
     ClaimIdsForm,
     CorrectionForm,
     PasteForm,
     QueueFilterForm,
     QuickVerdictForm,
+    StoryListForm,
+    StoryMergeForm,
+    StorySplitForm,
+    StoryTitleForm,
     UploadForm,
     UrlForm,
     VerdictForm,
     queue_params,
+    story_cursor_token,
 )
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Story, TakeoverNotice
 from claims.pagination import keyset_page
 from claims.services import SubmissionError, article_submit, ingestion
 from claims.services.dashboard import dashboard_figures
@@ -39,10 +48,25 @@ from claims.services.review import (
     claims_related,
     claims_unassign,
     review_submit,
+    reviews_submit_bulk,
+    takeover_notices_dismiss,
 )
+from claims.services.story_editing import (
+    StoryEditError,
+    article_move,
+    stories_merge,
+    story_rename,
+    story_split,
+)
+from claims.services.story_view import story_quantity_tables
 from claims.templatetags.claims_tags import claim_rows
 
 RECENT_ARTICLES = 8
+MAX_NOTICES = 20
+# The value of ``confirm`` once an editor has agreed to act on someone else's claim.
+CONFIRMED = "yes"
+# Stories offered as a destination when moving an article or merging.
+NEARBY_STORIES = 30
 
 
 def editor_required(view):
@@ -185,7 +209,9 @@ def _article_context(article: Article) -> dict:
 @editor_required
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article.objects.select_related("source", "submitted_by"), pk=pk)
+    article = get_object_or_404(
+        Article.objects.select_related("source", "submitted_by", "story"), pk=pk
+    )
     return render(request, "claims/article_detail.html", _article_context(article))
 
 
@@ -235,6 +261,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "default_page_size": QUEUE_PAGE_SIZE,
             "here": request.get_full_path(),
+            "notices": list(TakeoverNotice.objects.unseen_for(request.user)[:MAX_NOTICES]),
         },
     )
 
@@ -268,6 +295,24 @@ def claim_quick_verdict(request: HttpRequest, pk: int) -> HttpResponse:
             return _row_response(request, claim.pk, error="That verdict could not be read.")
         messages.error(request, "That verdict could not be read.")
         return redirect(back)
+    if _held_by_other(claim, request.user) and not form.cleaned_data["confirm_other_assignee"]:
+        verdict = form.cleaned_data["verdict"]
+        if _is_htmx(request):
+            return _row_response(request, claim.pk, confirm_verdict=Claim.Verdict(verdict))
+        return _render_confirm(
+            request,
+            title="Give a verdict on someone else's claim?",
+            lines=[_held_line(claim)],
+            action=request.path,
+            fields=[
+                ("verdict", verdict),
+                ("version", form.cleaned_data["version"]),
+                ("next", back),
+            ],
+            confirm_name="confirm_other_assignee",
+            button=f"Mark it “{Claim.Verdict(verdict).label}” anyway",
+            back=back,
+        )
     try:
         review_submit(
             claim_id=claim.pk,
@@ -306,12 +351,134 @@ def claim_assignment(request: HttpRequest) -> HttpResponse:
         count = claims_unassign(claim_ids=ids, user=request.user)
         done = f"{count} claim{'s' if count != 1 else ''} given back."
     else:
-        count = claims_assign(claim_ids=ids, user=request.user)
+        take_over = request.POST.get("confirm") == CONFIRMED
+        held = _held_by_others(ids, request.user)
+        if held and not take_over:
+            if _is_htmx(request) and len(ids) == 1:
+                return _row_response(request, ids[0], confirm_takeover=True)
+            return _render_confirm(
+                request,
+                title="Take over claims assigned to someone else?",
+                lines=[_held_line(claim) for claim in held],
+                action=request.path,
+                fields=[("action", "assign"), ("next", back), *(("claim", pk) for pk in ids)],
+                confirm_name="confirm",
+                button="Take them over" if len(held) > 1 else "Take it over",
+                back=back,
+                note="They will see a notice in their “My claims”.",
+            )
+        count = claims_assign(claim_ids=ids, user=request.user, take_over=take_over)
         done = f"{count} claim{'s' if count != 1 else ''} assigned to you."
     if _is_htmx(request) and len(ids) == 1:
         return _row_response(request, ids[0])
     messages.success(request, done)
     return redirect(back)
+
+
+def _held_by_other(claim: Claim, user) -> bool:
+    return claim.assigned_to_id is not None and claim.assigned_to_id != user.pk
+
+
+def _held_by_others(ids: list[int], user) -> list[Claim]:
+    return list(
+        Claim.objects.filter(pk__in=ids)
+        .unreviewed()
+        .held_by_others(user)
+        .select_related("assigned_to")
+        .order_by("pk")
+    )
+
+
+def _held_line(claim: Claim) -> str:
+    who = claim.assigned_to.get_username() if claim.assigned_to else "someone"
+    return f"Claim #{claim.pk} “{claim.text}” is assigned to {who}."
+
+
+def _render_confirm(
+    request: HttpRequest,
+    *,
+    title: str,
+    lines: list[str],
+    action: str,
+    fields: list[tuple[str, object]],
+    confirm_name: str,
+    button: str,
+    back: str,
+    note: str = "",
+) -> HttpResponse:
+    """A page asking the editor to confirm an action on claims someone else holds; the
+    form sends the same request again with the confirmation added."""
+    context = {
+        "title": title,
+        "lines": lines,
+        "action": action,
+        "fields": fields,
+        "confirm_name": confirm_name,
+        # "yes" reads as ticked for the forms' BooleanFields too.
+        "confirm_value": CONFIRMED,
+        "button": button,
+        "back": back,
+        "note": note,
+    }
+    return render(request, "claims/claim_confirm.html", context, status=409)
+
+
+@editor_required
+@require_POST
+def claim_bulk_verdict(request: HttpRequest) -> HttpResponse:
+    """One verdict for the ticked rows, each saved under the version its row showed."""
+    form = BulkVerdictForm(request.POST)
+    back = _safe_next(request, reverse("claims:claim_queue"))
+    if not form.is_valid():
+        if "claim" in form.errors:
+            messages.error(request, "Tick at least one claim first.")
+        else:
+            messages.error(request, "That verdict could not be read.")
+        return redirect(back)
+    verdict = Claim.Verdict(form.cleaned_data["verdict"])
+    versions = form.versions()
+    unreadable = [pk for pk, version in versions.items() if version is None]
+    versions = {pk: v for pk, v in versions.items() if v is not None}
+    held = _held_by_others(list(versions), request.user)
+    if held and not form.cleaned_data["confirm_other_assignee"]:
+        return _render_confirm(
+            request,
+            title="Give a verdict on claims assigned to someone else?",
+            lines=[_held_line(claim) for claim in held],
+            action=request.path,
+            fields=[
+                ("verdict", verdict.value),
+                ("next", back),
+                *(("claim", pk) for pk in versions),
+                *((f"version-{pk}", v) for pk, v in versions.items()),
+            ],
+            confirm_name="confirm_other_assignee",
+            button=f"Mark all {len(versions)} “{verdict.label}”",
+            back=back,
+        )
+    result = reviews_submit_bulk(reviewer=request.user, verdict=verdict, versions=versions)
+    if result.applied:
+        count = len(result.applied)
+        messages.success(
+            request, f"{count} claim{'s' if count != 1 else ''} marked “{verdict.label}”."
+        )
+    for claim_id, stale in result.stale:
+        messages.error(request, f"Claim #{claim_id} not changed: {stale}")
+    for claim_id in result.missing:
+        messages.error(request, f"Claim #{claim_id} not changed: it no longer exists.")
+    for claim_id in unreadable:
+        messages.error(
+            request, f"Claim #{claim_id} not changed: reload the queue and tick it again."
+        )
+    return redirect(back)
+
+
+@editor_required
+@require_POST
+def takeover_notices_seen(request: HttpRequest) -> HttpResponse:
+    """Dismiss the notices about claims other editors took over."""
+    takeover_notices_dismiss(user=request.user)
+    return redirect(_safe_next(request, reverse("claims:claim_queue") + "?mine=on"))
 
 
 # --- A claim ----------------------------------------------------------------------
@@ -324,14 +491,23 @@ def _render_claim(
     verdict_form: VerdictForm | None = None,
     correction_form: CorrectionForm | None = None,
     stale: StaleVersion | None = None,
+    held_by_other: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     context = {
         "claim": claim,
+        "held_by_other": held_by_other,
         "verdict_form": verdict_form or VerdictForm(initial={"version": claim.version}),
         "correction_form": correction_form or CorrectionForm.for_claim(claim),
         "stale": stale,
         "related": claims_related(claim),
+        "other_quantities": (
+            story_quantity_tables(
+                claim.article.story, exclude_quantity=claim.quantity_id, relations=False
+            )
+            if claim.article.story_id
+            else []
+        ),
         "identical_unreviewed": claims_identical(claim).unreviewed().count(),
         "evidence": claim.evidence.select_related("source", "added_by"),
         "history": claim.reviews.select_related("reviewer").order_by("-created_at", "-id"),
@@ -345,7 +521,12 @@ def _render_claim(
 
 
 def _claim_for_page(pk: int) -> Claim:
-    return get_object_or_404(Claim.objects.with_article().defer("article__body"), pk=pk)
+    return get_object_or_404(
+        Claim.objects.with_article()
+        .select_related("article__story", "quantity")
+        .defer("article__body"),
+        pk=pk,
+    )
 
 
 @editor_required
@@ -362,6 +543,13 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_claim(request, claim, verdict_form=form, status=400)
     data = form.cleaned_data
+    if _held_by_other(claim, request.user) and not data["confirm_other_assignee"]:
+        # Nothing is saved yet: the form comes back as it was sent, now confirming.
+        resubmit = request.POST.copy()
+        resubmit["confirm_other_assignee"] = "on"
+        return _render_claim(
+            request, claim, verdict_form=VerdictForm(resubmit), held_by_other=True, status=409
+        )
     evidence = None
     if form.has_evidence():
         evidence = EvidenceInput(
@@ -439,3 +627,124 @@ def claim_correction(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "claims/dashboard_overview.html", {"figures": dashboard_figures()})
+
+
+# --- Stories ----------------------------------------------------------------------
+
+
+@editor_required
+@require_GET
+def story_list(request: HttpRequest) -> HttpResponse:
+    form = StoryListForm(request.GET)
+    values = form.values()
+    stories = Story.objects.listed()
+    if values.get("conflict"):
+        stories = stories.with_conflicts()
+    if values.get("q"):
+        stories = stories.filter(title__icontains=values["q"].strip())
+    cursor = values.get("after")
+    if cursor:
+        stories = stories.before(*cursor)
+    rows = list(stories[: STORY_PAGE_SIZE + 1])
+    next_url = None
+    if len(rows) > STORY_PAGE_SIZE:
+        rows = rows[:STORY_PAGE_SIZE]
+        next_url = _with_params(request, request.GET, after=story_cursor_token(rows[-1]))
+    return render(
+        request,
+        "claims/story_list.html",
+        {
+            "form": form,
+            "stories": rows,
+            "next_url": next_url,
+            "first_url": _with_params(request, request.GET, after=None) if cursor else None,
+        },
+    )
+
+
+@editor_required
+@require_GET
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=pk)
+    articles = (
+        story.articles.with_claim_counts()
+        .select_related("source", "story_placed_by")
+        .defer("body")
+        .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
+    )
+    context = {
+        "story": story,
+        "articles": articles,
+        "tables": story_quantity_tables(story),
+        "nearby": list(Story.objects.near(story).only("pk", "title")[:NEARBY_STORIES]),
+        "title_form": StoryTitleForm(initial={"title": story.title}),
+    }
+    return render(request, "claims/story_detail.html", context)
+
+
+def _story_edit(request: HttpRequest, pk: int, form, action) -> HttpResponse:
+    """Validate an editing form, call the service, and go back to a story page.
+
+    ``action`` returns the story to show next and the message to show with it.
+    """
+    back = reverse("claims:story_detail", args=[pk])
+    if not form.is_valid():
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, errors[0] if errors else "That could not be read.")
+        return redirect(back)
+    try:
+        story_id, done = action(form.cleaned_data)
+    except StoryEditError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(request, done)
+    return redirect("claims:story_detail", story_id)
+
+
+@editor_required
+@require_POST
+def story_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def rename(data):
+        story = story_rename(story_id=pk, title=data["title"], editor=request.user)
+        return story.pk, f"The story is now called “{story.title}”."
+
+    return _story_edit(request, pk, StoryTitleForm(request.POST), rename)
+
+
+@editor_required
+@require_POST
+def story_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def merge(data):
+        story = stories_merge(story_id=pk, into_story_id=data["into"], editor=request.user)
+        return story.pk, f"Merged: every article is now in “{story.title}”."
+
+    return _story_edit(request, pk, StoryMergeForm(request.POST), merge)
+
+
+@editor_required
+@require_POST
+def story_split_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def split(data):
+        new = story_split(
+            story_id=pk, article_ids=data["article"], editor=request.user, title=data["title"]
+        )
+        count = new.article_count
+        return new.pk, f"{count} article{'s' if count != 1 else ''} moved to this new story."
+
+    return _story_edit(request, pk, StorySplitForm(request.POST), split)
+
+
+@editor_required
+@require_POST
+def story_article_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def move(data):
+        if not Article.objects.filter(pk=data["article"], story_id=pk).exists():
+            raise StoryEditError("That article is not in this story any more.")
+        article = article_move(
+            article_id=data["article"], story_id=data["story"], editor=request.user
+        )
+        # Stay on the story being sorted out, unless the move emptied it.
+        stay = pk if Story.objects.filter(pk=pk).exists() else article.story_id
+        return stay, f"“{article}” moved to story #{article.story_id}."
+
+    return _story_edit(request, pk, ArticleMoveForm(request.POST), move)

@@ -5,7 +5,17 @@ import importlib
 import factory
 from django.contrib.auth.models import Group, Permission, User
 
-from claims.models import Article, Claim, Evidence, Review, Source, SourceDomain, content_hash_for
+from claims.models import (
+    Article,
+    Claim,
+    Evidence,
+    Quantity,
+    Review,
+    Source,
+    SourceDomain,
+    Story,
+    content_hash_for,
+)
 
 
 def editors_group() -> Group:
@@ -112,3 +122,20 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     added_by = factory.SubFactory(UserFactory)
     url = "https://example.org/report"
     stance = Evidence.Stance.SUPPORTS
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Story
+
+    title = factory.Sequence(lambda n: f"Story {n}")
+
+
+class QuantityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quantity
+
+    story = factory.SubFactory(StoryFactory)
+    measure = Claim.Measure.DEATHS
+    population = "people"
+    period = Claim.Period.EVENT

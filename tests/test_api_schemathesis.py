@@ -26,7 +26,14 @@ from schemathesis.specs.openapi.checks import (
 from claims.models import Claim
 
 from .conftest import api_token_for
-from .factories import ArticleFactory, ClaimFactory, EvidenceFactory, ReviewFactory
+from .factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    QuantityFactory,
+    ReviewFactory,
+    StoryFactory,
+)
 
 CHECKS = [
     not_a_server_error,
@@ -57,9 +64,15 @@ def _wsgi_requests_inside_the_test_transaction(settings):
 def editor_token(editor):
     cache.clear()
     # Some rows for the generated ids to find: low ids are what the generator tries first.
+    now = timezone.now()
+    story = StoryFactory(first_published_at=now, last_published_at=now, conflict_count=1)
+    quantity = QuantityFactory(story=story, has_conflict=True)
     for index in range(3):
         claim = ClaimFactory(
-            article=ArticleFactory(published_at=timezone.now()),
+            article=ArticleFactory(published_at=now, story=story),
+            quantity=quantity,
+            measure=quantity.measure,
+            in_conflict=True,
             verdict=Claim.Verdict.VERIFIED if index else Claim.Verdict.UNREVIEWED,
             reviewed_at=timezone.now() if index else None,
         )

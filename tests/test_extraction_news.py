@@ -478,6 +478,26 @@ TRENDS = [
         id="the-guard-gave-up-goals",
     ),
     pytest.param("The flood cut off 12 hamlets.", "12", None, id="the-flood-cut-off-hamlets"),
+    pytest.param("The Dow is trending down 0.4% today.", "0.4%", "down", id="trending-down"),
+    pytest.param("Gold was trending up 1.1% by noon.", "1.1%", "up", id="trending-up"),
+    pytest.param(
+        "The Dax lost 210 points, or 1.4%, on Monday.", "1.4%", "down", id="restated-as-a-share"
+    ),
+    pytest.param(
+        "Futures were up 12.5 points, or 0.3%, at noon.", "0.3%", "up", id="restated-after-up"
+    ),
+    pytest.param(
+        "Barclays fell 2.2%, Lloyds by 1.8% and HSBC was flat.",
+        "1.8%",
+        "down",
+        id="gapped-verb-before-by",
+    ),
+    pytest.param(
+        "Lakes warmed by 2 to 3 degrees over the decade.",
+        "2 to 3",
+        "up",
+        id="range-after-by",
+    ),
 ]
 
 
@@ -585,6 +605,23 @@ UNITS = [
         "percentage point",
         id="rates-rose-by-percentage-points",
     ),
+    pytest.param(
+        "Office space costs $45 per square foot.",
+        "$45",
+        "usd per square foot",
+        id="per-square-foot",
+    ),
+    pytest.param(
+        "Warehouses let at £90 per sq m last year.", "£90", "gbp per square m", id="per-sq-m"
+    ),
+    pytest.param(
+        "The bank lost 12 cents per share in the quarter.",
+        "12",
+        "cent per share",
+        id="cents-per-share",
+    ),
+    pytest.param("Her phone has a 5000 mAh battery.", "5000", "mah", id="milliamp-hours"),
+    pytest.param("Readings hit 40 ppb near the plant.", "40", "ppb", id="parts-per-billion"),
 ]
 
 
@@ -751,6 +788,123 @@ NUMBERS = [
         id="the-lake-froze-at-minus",
     ),
     pytest.param("The bag weighed ~12kg.", "~12kg", {"value": 12.0}, id="the-bag-weighed-kg"),
+    pytest.param(
+        "The estate sold for AUD2.4m in May.",
+        "AUD2.4m",
+        {"value": 2.4e6, "unit": "aud"},
+        id="iso-code-glued-before",
+    ),
+    pytest.param(
+        "Ministers set aside INR5 billion for schools.",
+        "INR5 billion",
+        {"value": 5e9, "unit": "inr"},
+        id="iso-code-glued-before-a-scale-word",
+    ),
+    pytest.param(
+        "The lab used a 3-6W laser.",
+        "3-6W",
+        {"lower": 3.0, "upper": 6.0, "unit": "w"},
+        id="range-with-glued-unit-on-the-second-end",
+    ),
+    pytest.param(
+        "The cake bakes for 35 – 50min.",
+        "35 – 50min",
+        {"lower": 35.0, "upper": 50.0, "unit": "minute"},
+        id="range-with-glued-minutes",
+    ),
+    pytest.param(
+        "The 1200sq m warehouse was let.",
+        "1200sq m",
+        {"value": 1200.0, "unit": "square m"},
+        id="square-metres-glued",
+    ),
+    pytest.param(
+        "Hartley, 71, retired in May.",
+        "71",
+        {"value": 71.0, "unit": "year", "kind": "age"},
+        id="surname-opening-the-sentence-then-age",
+    ),
+    pytest.param(
+        "The drone can fly more than 40 kilometres (25 miles).",
+        "25",
+        {"qualifier": "lower_bound", "lower": 25.0, "upper": None},
+        id="conversion-keeps-the-bound",
+    ),
+    pytest.param(
+        "The motor gives just under 150 hp (112 kW / 152 PS).",
+        "152",
+        {"qualifier": "upper_bound", "upper": 152.0},
+        id="second-conversion-keeps-the-bound",
+    ),
+    pytest.param(
+        "The toll rose by 14 to 90 people.",
+        "14",
+        {"value": 14.0, "trend": "up"},
+        id="by-then-far-level-stays-two-claims",
+    ),
+    pytest.param(
+        "Fines run from $20,000 to $2 million a case.",
+        "$20,000 to $2 million",
+        {"lower": 20000.0, "upper": 2e6, "qualifier": "range"},
+        id="from-to-without-a-change-is-a-range",
+    ),
+    pytest.param(
+        "Flats cost from £300,000 to £1.2m in the block.",
+        "£300,000 to £1.2m",
+        {"lower": 300000.0, "upper": 1.2e6},
+        id="cost-from-to-is-a-range",
+    ),
+    pytest.param(
+        "The club raised the number of members from 800 to 1,200.",
+        "800",
+        {"value": 800.0},
+        id="change-verb-far-before-from-keeps-two-levels",
+    ),
+    pytest.param(
+        "Rolls closed down 14 p at 310 p.",
+        "310 p",
+        {"value": 3.1, "unit": "gbp"},
+        id="pence-set-apart",
+    ),
+    pytest.param(
+        "The truck makes 420 lb-ft of torque.",
+        "420",
+        {"unit": "pound-foot"},
+        id="pound-feet-abbreviated",
+    ),
+    pytest.param(
+        "The old cars topped out at 75 m.p.h.", "75", {"unit": "mph"}, id="mph-with-full-stops"
+    ),
+    pytest.param(
+        "A proton weighs about 1.67×10−27 kilograms.",
+        "about 1.67×10−27",
+        {"value": 1.67e-27, "unit": "kilogram"},
+        id="scientific-with-a-minus-sign",
+    ),
+    pytest.param(
+        "The current account swung to $-12.4bn in May.",
+        "$-12.4bn",
+        {"value": -12.4e9, "unit": "usd"},
+        id="sign-after-the-currency",
+    ),
+    pytest.param(
+        "Panels with strength lower than 6.5 ksi failed.",
+        "lower than 6.5",
+        {"qualifier": "upper_bound", "upper": 6.5},
+        id="lower-than-is-a-bound",
+    ),
+    pytest.param(
+        "Rates higher than 7% hurt buyers.",
+        "higher than 7%",
+        {"qualifier": "lower_bound", "lower": 7.0},
+        id="higher-than-is-a-bound",
+    ),
+    pytest.param(
+        "Clients with more than 9 million kroner (US $1.3 million) pay the fee.",
+        "$1.3 million",
+        {"qualifier": "lower_bound", "lower": 1.3e6},
+        id="conversion-with-a-currency-prefix-keeps-the-bound",
+    ),
 ]
 
 
@@ -778,6 +932,11 @@ def test_counts_after_place_names_in_a_list_are_claims():
         pytest.param("Banks led the S P 500 higher.", id="single-capital-letter"),
         pytest.param("The iPhone 14 went on sale.", id="lower-camel-case-product"),
         pytest.param("Fans in Row 18 booed.", id="row-number"),
+        pytest.param("Carriers rolled out 5G in the city.", id="network-generation"),
+        pytest.param("the sp 500 slipped in late trade.", id="lower-case-index"),
+        pytest.param("Nasdaq 100 futures were flat.", id="index-before-a-plural-noun"),
+        pytest.param("Between 1550 and 1850 the glaciers advanced.", id="span-of-early-years"),
+        pytest.param("Between 2012 and 2015 rents climbed.", id="span-of-years-before-a-noun"),
     ],
 )
 def test_names_with_numbers_are_not_claims(text):

@@ -18,6 +18,8 @@ CLAIM_CSV_COLUMNS = (
     "text",
     *Claim.READING_FIELDS,
     "kind",
+    "story",
+    "quantity",
     "is_quote",
     "checkworthiness",
     "sentence",

@@ -25,6 +25,8 @@ CLAIM_FIELDS = (
     "text",
     *Claim.READING_FIELDS,
     "kind",
+    "quantity_id",
+    "article__story_id",
     "is_quote",
     "sentence",
     "checkworthiness",
@@ -144,6 +146,13 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
     """A claim as the API shows it; the reading fields are documented from the model."""
 
     text = serializers.CharField(help_text="The quantity expression as written.")
+    story = serializers.IntegerField(
+        allow_null=True, help_text="The story (event) its article belongs to."
+    )
+    quantity = serializers.IntegerField(
+        allow_null=True,
+        help_text="The figures of the story that measure the same thing share this id.",
+    )
     verdict_label = serializers.CharField()
     version = serializers.IntegerField(help_text="Send it back with a review (optimistic lock).")
     note = serializers.CharField(allow_blank=True, help_text="The latest review's note.")
@@ -160,6 +169,8 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
             "start",
             "end",
             *Claim.READING_FIELDS,
+            "story",
+            "quantity",
             "kind",
             "is_quote",
             "checkworthiness",
@@ -193,6 +204,8 @@ class ClaimOutputSerializer(serializers.ModelSerializer):
             "end": row["end"],
             **{name: row[name] for name in Claim.READING_FIELDS},
             "kind": row["kind"],
+            "story": row["article__story_id"],
+            "quantity": row["quantity_id"],
             "is_quote": row["is_quote"],
             "checkworthiness": row["checkworthiness"],
             "verdict": row["verdict"],

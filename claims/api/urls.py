@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stories, views
 
 app_name = "api"
 
@@ -14,6 +14,9 @@ urlpatterns = [
         name="claim_claimreview",
     ),
     path("claims/<int:pk>/reviews/", views.ClaimReviewsApi.as_view(), name="claim_reviews"),
+    path("claims/<int:pk>/related/", stories.ClaimRelatedApi.as_view(), name="claim_related"),
+    path("stories/", stories.StoryListApi.as_view(), name="story_list"),
+    path("stories/<int:pk>/", stories.StoryDetailApi.as_view(), name="story_detail"),
     path("articles/", views.ArticleListApi.as_view(), name="article_list"),
     path("articles/<int:pk>/", views.ArticleDetailApi.as_view(), name="article_detail"),
     path("articles/<int:pk>/claims/", views.ArticleClaimsApi.as_view(), name="article_claims"),

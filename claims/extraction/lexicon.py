@@ -154,10 +154,27 @@ MEASURE_UNITS: dict[str, str] = {
     "megawatt": "megawatt",
     "megawatts": "megawatt",
     "pound-feet": "pound-foot",
+    "lb-ft": "pound-foot",
+    "m.p.h": "mph",
     "pound-foot": "pound-foot",
     "newton-metres": "newton-metre",
     "kilowatt-hours": "kilowatt-hour",
     "man-hours": "man-hour",
+    "w": "w",
+    "kv": "kv",
+    "mah": "mah",
+    "ppm": "ppm",
+    "ppb": "ppb",
+    "kpa": "kpa",
+    "mpa": "mpa",
+    "gpa": "gpa",
+    "ksi": "ksi",
+    "μm": "μm",
+    "µm": "μm",
+    "sqm": "square m",
+    "deg": "degree",
+    "degf": "degree",
+    "degc": "degree",
 }
 PERCENT_WORDS = frozenset({"percent", "pct", "percentage"})
 # Words after a number that make it a clock time or a calendar reference.
@@ -178,13 +195,24 @@ SPELLED_RUN_WORDS = nums.NUMBER_WORDS | {"and", "a", "an", "of", "point"}
 # Small spelled numbers after these words name a known set ("the two sides").
 SET_DETERMINERS = frozenset({"the", "these", "those"})
 VAGUE_LEADS = frozenset({"several", "few"})
-CURRENCY_CODES = frozenset({"usd", "eur", "gbp", "us$"})
+# ISO codes written before or after a figure ("AUD1.5m", "115 USD"); codes that are also
+# English words ("try", "rub") are left out.
+CURRENCY_CODES = frozenset({"usd", "eur", "gbp", "us$", *nums.ISO_CODES})
 # Words after which "X to Y" is a change and a level, not a range.
 CHANGE_WORDS = word_set(
     "from by rose risen rise rises fell fall falls fallen increased increase increases "
     "decreased decrease decreases grew grow grown dropped drop drops jumped jump climbed "
     "declined decline cut cuts reduced reduce raised raise lowered lower slashed slash "
     "doubled tripled surged soared plunged plummeted"
+)
+# More forms of change before "from": "dropping from 208 pounds to 193".
+FROM_CHANGE_WORDS = word_set(
+    "rising falling growing increasing decreasing dropping climbing declining cutting "
+    "raising lowering jumping surging soaring plunging going went gone goes moving moved "
+    "move narrowed narrowing widened widening slipped slid edged eased revised upgraded "
+    "downgraded changed switched shifted expanded shrank shrunk boosted lifted trimmed "
+    "increase decrease rise fall drop jump change shift improvement upgrade downgrade "
+    "tumbled tumbling dipped dipping hiked hiking"
 )
 QUALIFIER_WORDS = frozenset(w for phrase, _ in q.PREFIX_PHRASES for w in phrase)
 # Words after "12m" that make it metres, not millions: "12m high", "12m (39ft)".

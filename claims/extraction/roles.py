@@ -17,11 +17,11 @@ CAUSATIVE_VERBS = word_set(
 UP_VERBS = word_set(
     "rise increase grow climb jump surge soar gain raise boost hike expand swell "
     "double triple quadruple rocket spike mount add advance rally rebound create "
-    "improve widen accelerate"
+    "improve widen accelerate warm"
 )
 DOWN_VERBS = word_set(
     "fall drop decline decrease cut reduce slash shrink plunge slump tumble sink dip "
-    "lower shed ease plummet slide contract trim halve lose retreat slip weaken axe scrap"
+    "lower shed ease plummet slide contract trim halve lose retreat slip weaken axe scrap cool"
 )
 UP_NOUNS = word_set(
     "increase rise growth gain jump surge hike spike boost improvement rally rebound "
@@ -33,10 +33,10 @@ DOWN_NOUNS = word_set(
 # Phrasal verbs whose particle gives the direction: "pushed up prices by 8%".
 _UP_PARTICLE_VERBS = word_set(
     "push drive go shoot move pick edge tick inch creep bump ramp step scale jack put send "
-    "force mark ratchet run"
+    "force mark ratchet run trend"
 )
 _DOWN_PARTICLE_VERBS = word_set(
-    "push drive go come bring move edge tick inch creep scale mark ratchet wind slow cut"
+    "push drive go come bring move edge tick inch creep scale mark ratchet wind slow cut trend"
 )
 # A loss of people or things is a count of what was lost ("lost 210 soldiers"), and a
 # loss of money a level ("a $90m loss"); only a loss of a share or a measure is a fall.

@@ -22,6 +22,7 @@ from .lexicon import (
     CHANGE_WORDS,
     CURRENCY_CODES,
     FRACTION_WORDS,
+    FROM_CHANGE_WORDS,
     IDENTIFIER_NOUNS,
     IDENTIFIER_WORDS,
     LENGTH_CONTEXT,
@@ -64,6 +65,19 @@ _LEX_RE = re.compile(
 # Runs of digit groups that are phone numbers or similar identifiers, not amounts.
 _PHONE_RE = re.compile(r"(?<![\w.])\+?\(?\d{2,4}\)?(?:[ .-]\(?\d{2,4}\)?){2,}(?![\w])")
 
+
+# Stock indices named with a number, in any case: "sp 500", "Nasdaq 100 e-minis".
+_INDEX_NAMES = nums.word_set("ftse stoxx nikkei dax cac asx russell nasdaq sensex sp kospi tsx")
+# Time units glued to a figure: "40min", "24hr".
+_GLUED_TIME_UNITS = {"min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour"}
+# What follows "sq" glued to a figure: "3923sq m", "900sq ft".
+_AREA_AFTER_SQ = frozenset({"m", "ft", "km", "mi", "metres", "meters", "feet", "miles"})
+
+# Words that open a sentence before a comma and are not a person: "Overall, 45, ..."
+_SENTENCE_OPENERS = nums.word_set(
+    "meanwhile however overall also yet still so then now today yesterday thus instead "
+    "besides nevertheless finally first second third last next here there"
+)
 
 # Words joined to a figure by a hyphen that are part of the amount: "minus-40", "sub-5".
 _SIGN_WORDS = frozenset({"minus", "sub"})
@@ -220,6 +234,8 @@ class SentenceScanner:
         core = _Core(i, i + 1, value)
         suffix = tok.suffix
         if suffix:
+            if tok.text.endswith("G") and suffix == "g":
+                return None  # "4G", "5G": a network generation, not grams
             if suffix == "m" and self._length_follows(i + 1):
                 core.unit, core.kind = "m", "measure"  # "12m (39ft)", "a 12m high wave"
             elif suffix in nums.SCALE_ABBREVIATIONS:
@@ -240,6 +256,12 @@ class SentenceScanner:
             elif suffix in ("c", "f") and value < 200:
                 # "1.5C of warming": degrees
                 core.unit, core.kind = "degree", "measure"
+            elif suffix in _GLUED_TIME_UNITS:
+                core.unit, core.kind = _GLUED_TIME_UNITS[suffix], "duration"  # "40min"
+            elif suffix == "sq" and self._low(i + 1) in _AREA_AFTER_SQ:
+                # "3923sq m": the area unit starts glued to the figure.
+                core.unit, core.kind = f"square {self._low(i + 1)}", "measure"
+                core.j = i + 2
             elif suffix in ("pc",):
                 core.unit, core.kind = "percent", "percent"
             elif suffix in CURRENCY_CODES or suffix in SCALED_CODES or suffix == "元":
@@ -277,25 +299,33 @@ class SentenceScanner:
         return core
 
     def _scientific(self, core: _Core) -> None:
-        """ "6.02×10^23", "6.02 x 10^23": a figure in scientific notation."""
-        times, ten, caret, power = (self._tok(core.j + k) for k in range(4))
+        """ "6.02×10^23", "6.02 x 10^23", "1.99×10−30": a figure in scientific notation."""
+        times, ten = self._tok(core.j), self._tok(core.j + 1)
+        if times is None or times.text not in ("×", "x", "*") or ten is None or ten.text != "10":
+            return
+        k = core.j + 2
+        caret = self._tok(k)
+        if caret is not None and caret.text == "^" and caret.glued:
+            k += 1
+        sign = 1.0
+        mark = self._tok(k)
+        if mark is not None and mark.text in ("−", "-", "+") and mark.glued:
+            sign = -1.0 if mark.text != "+" else 1.0
+            k += 1
+        power = self._tok(k)
         if (
-            times is not None
-            and times.text in ("×", "x", "*")
-            and ten is not None
-            and ten.text == "10"
-            and caret is not None
-            and caret.text == "^"
-            and power is not None
-            and power.kind == "num"
-            and caret.glued
-            and power.glued
+            k == core.j + 2  # "x 10" with neither a caret nor a sign is a product
+            or power is None
+            or power.kind != "num"
+            or not power.glued
+            or power.suffix
         ):
-            exponent = _numeric_value(power)
-            if exponent is not None and exponent.is_integer() and abs(exponent) <= 300:
-                core.value *= 10.0**exponent
-                core.has_scale = True
-                core.j += 4
+            return
+        exponent = _numeric_value(power)
+        if exponent is not None and exponent.is_integer() and abs(exponent) <= 300:
+            core.value *= 10.0 ** (sign * exponent)
+            core.has_scale = True
+            core.j = k + 1
 
     def _length_follows(self, j: int) -> bool:
         nxt = self._tok(j)
@@ -492,6 +522,8 @@ class SentenceScanner:
             if prev is not None and prev.kind == "word":
                 if prev.lower in IDENTIFIER_WORDS:
                     return True
+                if prev.lower in _INDEX_NAMES and not core.has_scale and core.unit is None:
+                    return True  # "the sp 500", "Nasdaq 100 futures": a stock index
                 if (
                     len(prev.text) == 1
                     and prev.text.isupper()
@@ -555,6 +587,15 @@ class SentenceScanner:
             return True
         # Years: "in 2011", "2011-2013"; a year-like figure counting things stays.
         if (
+            prev is not None
+            and prev.lower in ("and", "to", "until", "through")
+            and (pp := self._tok(core.i - 2)) is not None
+            and re.fullmatch(r"(?:1[89]|20)\d\d", pp.text)
+            and self._low(core.i - 3) in ("between", "from")
+            and re.fullmatch(r"(?:1[89]|20)\d\d", first.text)
+        ):
+            return True  # "between 2011 and 2013 prices rose": the second year of a span
+        if (
             first.kind == "num"
             and not first.suffix
             and core.j == core.i + 1
@@ -614,7 +655,11 @@ class SentenceScanner:
             tok is not None
             and tok.kind == "word"
             and tok.text[:1].isupper()
-            and self.is_proper_noun(tok.start)
+            and (
+                self.is_proper_noun(tok.start)
+                # A lone surname opening the sentence is often tagged as a common noun.
+                or (k == 0 and tok.lower not in _SENTENCE_OPENERS)
+            )
             and (k < 1 or self.toks[k - 1].kind == "word")
         )
 
@@ -721,7 +766,19 @@ class SentenceScanner:
             tok = self.toks[i]
         if tok.kind == "cur" or (tok.lower in CURRENCY_CODES and self._tok(i + 1)):
             nxt = self._tok(i + 1)
-            if nxt is not None and nxt.kind == "num":
+            if (
+                nxt is not None
+                and nxt.text in ("-", "\u2212")
+                and nxt.glued
+                and (n2 := self._tok(i + 2)) is not None
+                and n2.kind == "num"
+                and n2.glued
+            ):
+                # "$-50.8bn": a negative amount with the sign after the currency.
+                negative = True
+                currency = nums.currency_code(tok.lower)
+                i += 2
+            elif nxt is not None and nxt.kind == "num":
                 currency = nums.currency_code(tok.lower)
                 i += 1
             elif tok.kind == "cur":
@@ -763,9 +820,19 @@ class SentenceScanner:
         if sep is not None and core.vague is None:
             word = sep.lower
             k = j + 1
+            # "dropped by 1 to 1.5 degrees": a bare figure after "by" may open a range,
+            # where "rose by 5% to 105" is a change then a level (checked on the far end).
+            by_range = (
+                word == "to"
+                and j == core.j
+                and core.unit is None
+                and not core.has_scale
+                and self._low(start_i - 1) == "by"
+            )
             is_sep = (
                 sep.text in ("-", "–", "—")
                 or (word == "to" and not self._change_before(start_i))
+                or by_range
                 or (word == "and" and between)
                 or (word == "or" and core.spelled)
             )
@@ -781,6 +848,8 @@ class SentenceScanner:
                         if cand2
                         else []
                     )
+                    if by_range and cand2 is not None and not _close_range_end(self, core, cand2):
+                        cand2 = None
                     if (
                         cand2 is not None
                         and cand2.vague is None
@@ -805,12 +874,21 @@ class SentenceScanner:
                 and self._is_year_pair(core, second)
             ):
                 return None, second.j
+            if (
+                currency is None
+                and self._four_digit_year(core)
+                and self._four_digit_year(second)
+                and not self._unit_follows(second.j)
+            ):
+                return None, second.j  # "between 1600 and 1900", "from 2011 to 2013"
             if sep is not None and sep.text in ("-", "–") and sep.glued and high <= low:
                 return None, second.j  # "212-11", "737-800": a reference, not a range
             if high > low:
                 core_end = second.j
                 first_i = start_i - 1 if between else start_i
                 cand = self._build(first_i, core_end, core, q.RANGE, None, low, high, currency)
+                if cand.unit is None and second.unit is not None:
+                    cand.kind, cand.unit = second.kind, second.unit  # "5-10W", "25-40min"
                 cand.core_start = self.toks[start_i].start
                 cand.core_end = self.toks[core_end - 1].end
                 unit_core = second
@@ -851,8 +929,17 @@ class SentenceScanner:
         k = i - 1
         while k >= 0 and self._low(k) in QUALIFIER_WORDS:
             k -= 1
-        if self._low(k) == "from" and self._low(k - 1).startswith(("rang", "var")):
-            return False  # "ranging from 20 to 25": one range
+        if self._low(k) == "from":
+            # "rose from 40 to 55" is a change; "fines from $250,000 to $1m", "ranging
+            # from 20 to 25" one range: "from" alone does not make a change.
+            before: list[str] = []
+            for b in range(k - 1, max(-1, k - 9), -1):
+                if self._low(b) in (",", ";", ":", "(", ")"):
+                    break
+                before.append(self._low(b))
+            return any(w in CHANGE_WORDS or w in FROM_CHANGE_WORDS for w in before) and not (
+                self._low(k - 1).startswith(("rang", "var"))
+            )
         return self._low(k) in CHANGE_WORDS
 
     def _unit_phrase(self, j: int) -> int:
@@ -869,6 +956,15 @@ class SentenceScanner:
                 return 3
             return 1
         return 0
+
+    def _four_digit_year(self, core: _Core) -> bool:
+        tok = self.toks[core.i]
+        return (
+            core.j == core.i + 1
+            and not tok.suffix
+            and re.fullmatch(r"\d{4}", tok.text) is not None
+            and 1000 <= core.value <= 2100
+        )
 
     def _is_year_pair(self, a: _Core, b: _Core) -> bool:
         """ "2011-2013" or "2011-13": a span of years, not a range of amounts."""
@@ -1032,6 +1128,16 @@ class SentenceScanner:
                         )
                     cand.end, cand.kind, cand.unit = nxt.end, "money", code
                     return cand
+        # Pence set apart: "down 68 p at 1112 p" ("5 p.m." is a clock time).
+        if (
+            nxt.text == "p"
+            and cand.kind == "count"
+            and cand.value is not None
+            and not (self._low(j + 1) == "." and self._low(j + 2) == "m")
+        ):
+            cand.value, cand.lower, cand.upper = q.bounds(cand.qualifier, cand.value / 100)
+            cand.end, cand.kind, cand.unit = nxt.end, "money", "gbp"
+            return cand
         # Currency words: "5 mln dlrs", "3 million euros"
         if (
             nxt.kind == "word"
@@ -1126,6 +1232,13 @@ class SentenceScanner:
             elif nxt.lower in MEASURE_UNITS and len(nxt.lower) > 1:
                 cand.kind, cand.unit = "measure", MEASURE_UNITS[nxt.lower]
         return cand
+
+
+def _close_range_end(scanner: SentenceScanner, first: _Core, second: _Core) -> bool:
+    """ "by 1 to 1.5 degrees": the far end is near the first and carries the unit."""
+    if not 0 < first.value < second.value <= 3 * first.value:
+        return False
+    return second.unit is not None or scanner._unit_follows(second.j)
 
 
 def cand_end_index(scanner: SentenceScanner, cand: Candidate) -> int:

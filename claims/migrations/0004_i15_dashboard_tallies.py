@@ -31,7 +31,7 @@ def count_what_is_there(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0008_iops_article_send_failed"),
+        ("claims", "0007_iui_takeover_notices_and_clean_domains"),
     ]
 
     operations = [

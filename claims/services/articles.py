@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import get_language_info
 
-from claims.models import Article, Feed, Source, content_hash_for
+from claims.models import Article, Feed, Source, SourceDomain, content_hash_for
 from claims.services.dispatch import EXTRACT_ARTICLE, task_send, task_send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,13 @@ logger = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = frozenset({"en"})
 _MIN_LETTERS_TO_DETECT = 200
 _DETECTION_SAMPLE_CHARS = 10_000
+# A first line this short, with no closing full stop, reads as the article's headline.
+_HEADLINE_MAX_CHARS = 150
+_HEADLINE_MAX_WORDS = 20
+# Origins whose text arrives without a title of its own (a page or a feed has one).
+_TITLE_FROM_TEXT_ORIGINS = frozenset(
+    {Article.Origin.PASTE, Article.Origin.UPLOAD, Article.Origin.API}
+)
 # Controls other than tab, newline, carriage return and form feed mean binary data.
 _CONTROL_CHARS = {chr(c) for c in range(32) if c not in (9, 10, 12, 13)} | {"\x7f"}
 
@@ -53,6 +62,23 @@ def validate_article_text(text: object) -> str:
             f"The article is {len(text):,} characters long; the limit is {limit:,}."
         )
     return text
+
+
+def headline_of(text: str) -> str:
+    """The text's first line when it looks like a headline, else "".
+
+    A headline is short, has letters, ends without a full stop (or a comma, colon or
+    semicolon: then it is the start of a sentence) and is not the whole text.
+    """
+    first, _, rest = text.strip().partition("\n")
+    first = " ".join(first.split())
+    if not rest.strip() or not first or len(first) > _HEADLINE_MAX_CHARS:
+        return ""
+    if len(first.split()) > _HEADLINE_MAX_WORDS or first[-1] in ".,:;…":
+        return ""
+    if not any(ch.isalpha() for ch in first):
+        return ""
+    return first
 
 
 def _looks_binary(text: str) -> bool:
@@ -115,6 +141,8 @@ def article_submit(
 
     if source is None and url:
         source = Source.objects.for_url(url)
+    if not title.strip() and not url and origin in _TITLE_FROM_TEXT_ORIGINS:
+        title = headline_of(text)
     language = language or detect_language(text)
     supported = language.split("-")[0].lower() in SUPPORTED_LANGUAGES
     try:
@@ -166,3 +194,17 @@ def extraction_enqueue(article_id: int) -> bool:
     the database, marked, and is sent again as soon as the broker answers.
     """
     return task_send(EXTRACT_ARTICLE, article_id)
+
+
+def articles_remap_source(*, domain: SourceDomain) -> int:
+    """Give a newly known domain's source to the articles already fetched from it (or a
+    subdomain of it) that have no source yet; returns how many.
+
+    Articles that have a source keep it: an editor may have chosen it.
+    """
+    if not domain.source.is_active:
+        return 0
+    host = r"^https?://([^/?#@]*\.)?" + re.escape(domain.domain) + r"(:[0-9]+)?([/?#]|$)"
+    return Article.objects.filter(source__isnull=True, url__iregex=host).update(
+        source=domain.source, updated_at=timezone.now()
+    )

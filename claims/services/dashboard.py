@@ -13,11 +13,12 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from claims.models import Article, Claim, ClaimTally, ReviewDayTally, Source
+from claims.models import Article, Claim, ClaimTally, ReviewDayTally, Source, Story
 
 REVIEW_DAYS = 30
 TOP_SOURCES = 10
 CONFLICTS_SHOWN = 10
+CONFLICTING_STORIES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Dashboard:
     by_source: list[Bar]
     reviews_per_day: list[Bar]
     conflicts: list[Conflict]
+    conflicting_stories: list[Story]
     articles_in_progress: int
 
     @property
@@ -68,6 +70,9 @@ def dashboard_figures(*, today: date | None = None) -> Dashboard:
         by_source=_by_source(tallies),
         reviews_per_day=_reviews_per_day(today),
         conflicts=_conflicts(),
+        conflicting_stories=list(
+            Story.objects.listed().with_conflicts()[:CONFLICTING_STORIES_SHOWN]
+        ),
         articles_in_progress=Article.objects.filter(
             status__in=[Article.Status.QUEUED, Article.Status.EXTRACTING, Article.Status.FETCHING]
         ).count(),

@@ -626,6 +626,31 @@ def feeds_poll_enqueue() -> int:
     return len(tasks_send_each(POLL_FEED, ids))
 
 
+def feeds_poll_now(*, feed_ids: list[int]) -> int:
+    """Queue a poll of these active feeds once the transaction commits (a new feed, or
+    an admin's "poll now"); returns how many will be polled."""
+    ids = list(
+        Feed.objects.filter(pk__in=feed_ids, is_active=True, source__is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for feed_id in ids:
+        task_send_on_commit(POLL_FEED, feed_id)
+    return len(ids)
+
+
+def feeds_poll_enqueue_new() -> int:
+    """Queue a poll of the active feeds never polled yet.
+
+    Run by beat every minute, so that a new feed is read within a minute however it
+    was added (and even when the broker was down as it was saved).
+    """
+    ids = Feed.objects.filter(
+        is_active=True, source__is_active=True, last_polled_at__isnull=True
+    ).values_list("pk", flat=True)
+    return len(tasks_send_each(POLL_FEED, ids))
+
+
 def feed_poll(*, feed_id: int) -> FeedPollResult | None:
     """Fetch a feed (conditionally), submit its new items and record how it went.
 

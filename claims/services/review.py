@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
-from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Review, Source
+from claims.models import EVIDENCE_NEEDS_ORIGIN, Claim, Evidence, Review, Source, TakeoverNotice
 from claims.services import xref
 from claims.services.tallies import claims_tally, reviews_tally
 from claims.services.xref import Relation
@@ -241,13 +241,69 @@ def _shown(value) -> str:
     return str(value)
 
 
-def claims_assign(*, claim_ids: list[int], user) -> int:
-    """Give unreviewed claims to an editor; returns how many were assigned."""
-    return (
-        Claim.objects.filter(pk__in=claim_ids)
-        .unreviewed()
-        .update(assigned_to=user, updated_at=timezone.now())
+@transaction.atomic
+def claims_assign(*, claim_ids: list[int], user, take_over: bool = False) -> int:
+    """Give unreviewed claims to an editor; returns how many were assigned.
+
+    Claims another editor holds are only taken with ``take_over`` (the editor has
+    confirmed it); each previous assignee then finds a notice in their "My claims".
+    """
+    now = timezone.now()
+    claims = Claim.objects.filter(pk__in=claim_ids).unreviewed()
+    # The condition is in the UPDATE: a claim someone took a moment ago stays theirs.
+    assigned = claims.filter(Q(assigned_to__isnull=True) | Q(assigned_to=user)).update(
+        assigned_to=user, updated_at=now
     )
+    taken = []
+    if take_over:
+        for pk, owner in claims.held_by_others(user).values_list("pk", "assigned_to_id"):
+            # Conditional on the holder just read, so that the notice goes to whoever
+            # really lost the claim.
+            if Claim.objects.filter(pk=pk, assigned_to_id=owner).update(
+                assigned_to=user, updated_at=now
+            ):
+                taken.append(
+                    TakeoverNotice(
+                        claim_id=pk, previous_assignee_id=owner, taken_by=user, created_at=now
+                    )
+                )
+        TakeoverNotice.objects.bulk_create(taken)
+    return assigned + len(taken)
+
+
+@dataclass
+class BulkReviewResult:
+    applied: list[Claim]
+    # Rows someone else changed since the editor loaded the queue, with what happened.
+    stale: list[tuple[int, StaleVersion]]
+    missing: list[int]
+
+
+def reviews_submit_bulk(*, reviewer, verdict: str, versions: dict[int, int]) -> BulkReviewResult:
+    """The same verdict on several claims, each through ``review_submit`` with the version
+    the editor saw. Deliberately not one transaction: a conflict on one row is reported
+    for that row and the others are still saved."""
+    result = BulkReviewResult(applied=[], stale=[], missing=[])
+    for claim_id, version in versions.items():
+        try:
+            claim = review_submit(
+                claim_id=claim_id, reviewer=reviewer, verdict=verdict, expected_version=version
+            )
+        except StaleVersion as stale:
+            result.stale.append((claim_id, stale))
+        except Claim.DoesNotExist:
+            result.missing.append(claim_id)
+        else:
+            result.applied.append(claim)
+    return result
+
+
+def takeover_notices_dismiss(*, user, notice_ids: list[int] | None = None) -> int:
+    """Mark the editor's takeover notices seen (all of them, or these)."""
+    notices = TakeoverNotice.objects.filter(previous_assignee=user, seen_at__isnull=True)
+    if notice_ids is not None:
+        notices = notices.filter(pk__in=notice_ids)
+    return notices.update(seen_at=timezone.now())
 
 
 def claims_unassign(*, claim_ids: list[int], user) -> int:

@@ -43,18 +43,101 @@ def figure(value) -> str:
 @register.filter
 def reading(claim) -> str:
     """The figure as an interval an editor can check at a glance: "≥ 80", "50–60"."""
+    return _reading(claim, figure)
+
+
+def _reading(claim, number) -> str:
     q = claim.qualifier
     if q == "exact":
-        return figure(claim.value)
+        return number(claim.value)
     if q == "approximate":
-        return f"≈ {figure(claim.value)}"
+        return f"≈ {number(claim.value)}"
     if q == "lower_bound":
-        return f"≥ {figure(claim.lower if claim.lower is not None else claim.value)}"
+        return f"≥ {number(claim.lower if claim.lower is not None else claim.value)}"
     if q == "upper_bound":
-        return f"≤ {figure(claim.upper if claim.upper is not None else claim.value)}"
+        return f"≤ {number(claim.upper if claim.upper is not None else claim.value)}"
     if claim.lower is None and claim.upper is None:
         return "?"
-    return f"{figure(claim.lower)}–{figure(claim.upper)}"
+    return f"{number(claim.lower)}–{number(claim.upper)}"
+
+
+# Money is stored with its ISO code (CONVENTIONS.md); readers know these by symbol...
+CURRENCY_SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "ils": "₪"}
+# ...and these by name, written after the figure ("2 billion lira").
+CURRENCY_NAMES = {
+    "try": "lira",
+    "syp": "Syrian pounds",
+    "lbp": "Lebanese pounds",
+    "egp": "Egyptian pounds",
+    "sar": "riyals",
+    "qar": "riyals",
+    "irr": "rials",
+    "iqd": "dinars",
+    "jod": "dinars",
+    "aed": "dirhams",
+    "rub": "roubles",
+    "cny": "yuan",
+    "inr": "rupees",
+    "chf": "Swiss francs",
+    "cad": "Canadian dollars",
+    "aud": "Australian dollars",
+}
+_PERCENT_UNITS = {"percent", "%", "per cent"}
+# The counted thing is a lemma; the figure's own words may use the plural.
+_IRREGULAR_PLURALS = {"person": "people", "child": "children", "man": "men", "woman": "women"}
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def _compact(value) -> str:
+    """Large sums as people say them: "55 million", "2.5 billion"."""
+    if value is None or value == "":
+        return figure(value)
+    number = float(value)
+    for scale, word in _SCALES:
+        if math.isfinite(number) and abs(number) >= scale:
+            return f"{number / scale:,.3f}".rstrip("0").rstrip(".") + f" {word}"
+    return figure(number)
+
+
+def _is_percent(claim) -> bool:
+    return claim.kind == "percent" or (claim.unit or "") in _PERCENT_UNITS
+
+
+@register.filter
+def reading_with_unit(claim) -> str:
+    """The reading with what it counts, said once: "≥ 80 people", "$55 million", "35%",
+    "2 billion lira"."""
+    unit = (claim.unit or "").strip()
+    if _is_percent(claim):
+        return f"{reading(claim)}%"
+    if claim.kind == "money" and unit in CURRENCY_SYMBOLS:
+        symbol = CURRENCY_SYMBOLS[unit]
+        return _reading(claim, lambda v: figure(v) if v is None else f"{symbol}{_compact(v)}")
+    if claim.kind == "money":
+        return f"{_reading(claim, _compact)} {CURRENCY_NAMES.get(unit, unit.upper())}".strip()
+    return f"{reading(claim)} {unit}".strip()
+
+
+@register.filter
+def text_with_unit(claim) -> str:
+    """The figure as the article wrote it, with the counted thing when the words do not
+    already say it: "more than 80 people", but "$55 million" and "35%" as written."""
+    unit = unit_after_text(claim)
+    return f"{claim.text} {unit}" if unit else claim.text or ""
+
+
+@register.filter
+def unit_after_text(claim) -> str:
+    """The counted thing, when the figure's own words do not say it; else ""."""
+    text = claim.text or ""
+    unit = (claim.unit or "").strip()
+    if not unit or claim.kind == "money" or _is_percent(claim):
+        return ""
+    words = {w.strip(".,;:()\"'").lower() for w in text.split()}
+    said = (unit, _IRREGULAR_PLURALS.get(unit, unit))
+    if any(w.startswith(said) for w in words):
+        return ""
+    return unit
 
 
 @register.filter
@@ -178,14 +261,17 @@ def bar_chart(
     plot_w = width - label_w - value_w
     top = max((b.value for b in bars), default=0) or 1
     height = row * len(bars) + 4
+    # A picture with links in it is not an image to a screen reader (which would hide
+    # the links): then it is a group of links, each named by its label and count.
     parts = [
         format_html(
             '<svg class="chart chart-bars" viewBox="0 0 {} {}" width="{}" height="{}" '
-            'role="img" aria-label="Bar chart">',
+            'role="{}" aria-label="Bar chart">',
             width,
             height,
             width,
             height,
+            "group" if link else "img",
         )
     ]
     for i, bar in enumerate(bars):
@@ -406,7 +492,7 @@ def claim_rows(claims: Iterable, *, user_id: int | None) -> list[dict]:
                 "assign_action": assign_action,
                 "assignee": _html(assignee.get_username()) if assignee is not None else "",
                 "sentence": sentence_with_figure(claim),
-                "reading": _html(reading(claim)),
+                "reading": _html(reading_with_unit(claim)),
                 "unit": _html(claim.unit),
                 "event": _html(claim.event),
                 "trend": _html(_TREND_LABELS.get(claim.trend, claim.trend).lower()),

@@ -26,6 +26,10 @@
       showTab(wanted);
     }
     selectRow(rows()[0], false);
+    // The queue's filters start folded (a phone shows the claims first); a wide screen
+    // has room for them beside the list.
+    const filters = document.getElementById("filters-fold");
+    if (filters && window.matchMedia("(min-width: 901px)").matches) filters.open = true;
   });
 
   // --- The queue -----------------------------------------------------------------
@@ -84,6 +88,8 @@
     if (event.key === "?") { const help = document.getElementById("keys-help"); if (help) help.showModal(); return; }
     if (event.key === "/") {
       const search = document.getElementById("id_q");
+      const fold = document.getElementById("filters-fold");
+      if (fold) fold.open = true;
       if (search) { event.preventDefault(); search.focus(); search.select(); }
       return;
     }
@@ -92,6 +98,8 @@
     if (row) {
       if (event.key === "j") { event.preventDefault(); move(1); return; }
       if (event.key === "k") { event.preventDefault(); move(-1); return; }
+      // Enter on a focused button (a confirmation in the row) presses that button.
+      if (event.key === "Enter" && event.target.closest && event.target.closest("button, a")) return;
       if (event.key === "Enter" || event.key === "o") { event.preventDefault(); location.href = row.dataset.url; return; }
       if (event.key === "x") { const box = row.querySelector("input[type=checkbox]"); if (box) box.checked = !box.checked; return; }
       const button = row.querySelector("button[data-key='" + event.key + "']");

@@ -1,0 +1,156 @@
+"""Server time of a story page, its API answer and a claim page, by story size.
+
+The story page's cost grows with the story (its articles and figures), not with the
+database: every query is by story or quantity on an index. This builds stories of
+10, 50 and 200 articles (5 figures an article, over 4 quantities, with conflicts) in
+the configured database and renders each page N times through Django's test client.
+
+    DJANGO_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/storybench \\
+        .venv/bin/python bench/story_page.py --repeat 30
+
+Point DATABASE_URL at a database for benchmarks: the stories are added to it (and
+reused on the next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsfacts.settings")
+
+from ui_latency import ensure_postgres_database, measure  # noqa: E402
+
+SIZES = (10, 50, 200)
+FIGURES_PER_ARTICLE = 5
+QUANTITIES = (
+    ("deaths", "civilians", "event"),
+    ("deaths", "children", "event"),
+    ("injuries", "people", "event"),
+    ("displaced", "people", "window"),
+)
+
+
+def story_of(size: int):
+    """A bench story with ``size`` articles, made once and reused."""
+    from django.db import transaction
+
+    from claims.models import Article, Claim, Source, Story, content_hash_for
+    from claims.services.stories import story_refresh
+
+    title = f"Bench story of {size} articles"
+    existing = Story.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    rng = random.Random(size)
+    start = datetime(2018, 2, 19, 8, tzinfo=UTC)
+    sources = [
+        Source.objects.get_or_create(slug=f"story-bench-{i}", defaults={"name": f"Outlet {i}"})[0]
+        for i in range(15)
+    ]
+    with transaction.atomic():
+        story = Story.objects.create(title=title, title_edited=True)
+        for i in range(size):
+            body = f"Bench story {size}, report {i}. " + "The toll rose again. " * 40
+            article = Article.objects.create(
+                story=story,
+                title=f"{title}: report {i}",
+                body=body,
+                content_hash=content_hash_for(body),
+                source=rng.choice(sources),
+                status=Article.Status.EXTRACTED,
+                published_at=start + timedelta(hours=3 * i),
+            )
+            claims = []
+            for n in range(FIGURES_PER_ARTICLE):
+                measure_, population, period = QUANTITIES[n % len(QUANTITIES)]
+                value = float(rng.choice([8, 21, 28, 30, 45, 60, 2000]) + i // 10)
+                text = f"{int(value)}"
+                sentence = f"At report {i} the figure was {text} people, officials said."
+                at = sentence.index(text)
+                position = 100 + n * 80
+                claims.append(
+                    Claim(
+                        article=article,
+                        start=position,
+                        end=position + len(text),
+                        text=text,
+                        value=value,
+                        lower=value,
+                        upper=value,
+                        qualifier="exact",
+                        unit="people",
+                        event="kill",
+                        measure=measure_,
+                        population=population,
+                        period=period,
+                        attribution=rng.choice(["", "the monitor", "civil defence"]),
+                        sentence=sentence,
+                        sentence_start=position - at,
+                        sentence_end=position - at + len(sentence),
+                        checkworthiness=0.5,
+                    )
+                )
+            Claim.objects.bulk_create(claims)
+        story_refresh(story_id=story.pk)
+    return Story.objects.get(pk=story.pk)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    ensure_postgres_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.template import engines
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from knox.models import AuthToken
+
+    from claims.models import Claim
+
+    setup_test_environment()
+    # Production renders without the template engine's debug annotations.
+    settings.DEBUG = False
+    engines["django"].engine.debug = False
+    call_command("migrate", verbosity=0)
+
+    editor, _ = User.objects.get_or_create(username="bench-editor")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(editor)
+    _, key = AuthToken.objects.create(user=editor)
+    api = Client(headers={"Authorization": f"Token {key}"})
+
+    print(
+        f"\n{Claim.objects.count():,} claims on {connection.vendor}; {args.repeat} requests each\n"
+    )
+    print(f"{'page':44} {'median ms':>10} {'p95 ms':>9} {'cpu ms':>8} {'queries':>8}")
+    for size in SIZES:
+        story = story_of(size)
+        claim = Claim.objects.filter(article__story=story).order_by("pk").first()
+        figures = size * FIGURES_PER_ARTICLE
+        for name, who, url in (
+            (f"story page, {size} articles / {figures} figures", client, f"/stories/{story.pk}/"),
+            (f"API story, {size} articles", api, f"/api/v1/stories/{story.pk}/"),
+            (f"claim page in a {size}-article story", client, f"/claims/{claim.pk}/"),
+        ):
+            median, p95, cpu, queries = measure(who, url, args.repeat)
+            print(f"{name:44} {median:10.1f} {p95:9.1f} {cpu:8.1f} {queries:8d}")
+
+
+if __name__ == "__main__":
+    main()
