@@ -109,12 +109,13 @@ def test_queue_sort_query_count_is_fixed(ordering, editor, django_assert_num_que
         ClaimFactory(article=articles[i % 2], assigned_to=editor if i % 2 else None)
     client = client_for(editor)
     _queue(client, ordering=ordering, page_size=2)
-    # session + user + sources for the select + the page of claims + ...
-    with django_assert_num_queries(6):
+    # session + user + sources for the select + the page of claims + the take-over
+    # notices + ...
+    with django_assert_num_queries(7):
         assert len(_ids(_queue(client, ordering=ordering, page_size=2))) == 2
     # (A page that reaches the end of the rows with a date asks once more for undated
     # ones: see the test below.)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(_ids(_queue(client, ordering=ordering, page_size=25))) == 25
 
 
@@ -126,12 +127,12 @@ def test_queue_sort_by_publication_reads_undated_rows_only_at_their_edge(
     ClaimFactory.create_batch(3, article=undated)
     client = client_for(editor)
     _queue(client, ordering="-published_at", page_size=2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         first = _queue(client, ordering="-published_at", page_size=2)
     # The page where dated rows give way to undated ones asks for each kind.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         edge = client.get(first.context["next_url"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         last = client.get(edge.context["next_url"])
     assert len(_ids(first) + _ids(edge) + _ids(last)) == 6
     assert not last.context["next_url"]
@@ -222,9 +223,9 @@ def test_queue_filter_query_count_is_fixed(editor, django_assert_num_queries):
         "added_since": "2000-01-01",
     }
     _queue(client, **params)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(_ids(_queue(client, page_size=3, **params))) == 3
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(_ids(_queue(client, page_size=12, **params))) == 12
 
 
