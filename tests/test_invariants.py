@@ -12,7 +12,7 @@ from django.conf import settings
 from claims.api.claimreview import BEST_RATING, RATING_VALUES, WORST_RATING
 from claims.api.renderers import CLAIM_CSV_COLUMNS
 from claims.api.serializers import CLAIM_FIELDS, ClaimOutputSerializer
-from claims.extraction import KINDS, ExtractedClaim, qualifiers
+from claims.extraction import KINDS, ExtractedClaim, measures, qualifiers
 from claims.forms import CorrectionForm
 from claims.models import Claim
 from claims.templatetags.claims_tags import QUICK_VERDICTS, VERDICT_KEYS
@@ -54,6 +54,13 @@ def test_every_quick_verdict_button_has_a_style(verdict):
 
 def test_extractor_kinds_are_the_model_choices():
     assert set(KINDS) == set(Claim.Kind.values)
+
+
+def test_extractor_measures_and_periods_are_the_model_choices():
+    assert set(measures.MEASURES) == set(Claim.Measure.values)
+    assert set(measures.PERIODS) == set(Claim.Period.values)
+    # Every measure a word names is one the database takes.
+    assert set(measures._MEASURE_WORDS.values()) <= set(measures.MEASURES)
 
 
 def test_extractor_qualifiers_are_the_model_choices():

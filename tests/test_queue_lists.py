@@ -109,8 +109,8 @@ def test_queue_sort_query_count_is_fixed(ordering, editor, django_assert_num_que
         ClaimFactory(article=articles[i % 2], assigned_to=editor if i % 2 else None)
     client = client_for(editor)
     _queue(client, ordering=ordering, page_size=2)
-    # session + user + sources for the select + the page of claims + the editor's
-    # take-over notices + ...
+    # session + user + sources for the select + the page of claims + the take-over
+    # notices + ...
     with django_assert_num_queries(7):
         assert len(_ids(_queue(client, ordering=ordering, page_size=2))) == 2
     # (A page that reaches the end of the rows with a date asks once more for undated

@@ -17,6 +17,26 @@ from spacy.tokens import Doc, Span, Token
 from .numbers import word_set
 from .types import ExtractedClaim
 
+# Every measure and period a claim can be given (XREF.md); the database's choices are
+# these, which a test holds together.
+MEASURES = (
+    "deaths",
+    "injuries",
+    "casualties",
+    "missing",
+    "displaced",
+    "refugees",
+    "evacuated",
+    "detained",
+    "affected",
+    "population",
+    "attacks",
+    "money",
+    "percent",
+    "other",
+)
+PERIODS = ("event", "window", "cumulative")
+
 # --- Lexicons ----------------------------------------------------------------------
 # Lemmas (verbs, nouns and adjectives) that name what a figure counts. The same word
 # list serves verbs ("killed"), participles used as nouns ("the wounded") and nouns.
