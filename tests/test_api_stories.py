@@ -140,6 +140,13 @@ def test_api_stories_list_since_filter(story, editor):
     assert [s["id"] for s in body["results"]] == [story.pk]
 
 
+@pytest.mark.parametrize("name", ["since", "has_conflict"])
+def test_api_stories_list_refuses_a_filter_given_empty(name, editor):
+    response = api_client(editor).get(f"{API}/stories/", {name: ""})
+    assert response.status_code == 400
+    assert name in response.json()["error"]["details"]
+
+
 @pytest.mark.parametrize(("value", "expected"), [("true", ["conflict"]), ("false", ["calm"])])
 def test_api_stories_list_has_conflict_filter(value, expected, editor):
     made = {

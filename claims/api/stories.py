@@ -33,7 +33,7 @@ from claims.services.review import claims_related
 from claims.services.story_view import story_quantity_tables
 from claims.services.xref import Relation
 
-from .filters import DateOrDateTimeField
+from .filters import DateOrDateTimeField, QueryParamsSerializer
 from .pagination import CursorParamsSerializer, KeysetPagination, Ordering, paginated_serializer
 from .permissions import can_review
 from .serializers import (
@@ -181,7 +181,7 @@ def _quantity(table) -> dict:
 
 class StoryListApi(APIView):
     @extend_schema_serializer(component_name="StoryFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         since = DateOrDateTimeField(
             required=False, help_text="Stories with an article published at or after this."
         )
