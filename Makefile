@@ -36,7 +36,8 @@ test: $(STAMP)
 
 test-fast: export DJANGO_DEBUG ?= 1
 test-fast: $(STAMP)
-	$(VENV)/bin/pytest -m "not browser and not services and not subprocess" $(PYTEST_ARGS)
+	@# One process per CPU (pytest-xdist): each has its own SQLite file and Redis.
+	$(VENV)/bin/pytest -m "not browser and not services and not subprocess" -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
