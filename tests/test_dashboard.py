@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from claims.models import Claim, Story
+from claims.services import xref
 from claims.services.dashboard import REVIEW_DAYS, dashboard_figures
-from claims.services.review import Relation, claim_correct, compare_figures, review_submit
+from claims.services.review import claim_correct, review_submit
 from claims.services.stories import story_refresh
 from claims.services.tallies import tallies_recount
 
@@ -52,11 +53,11 @@ def _figure(qualifier: str, value=None, lower=None, upper=None, **extra) -> Clai
         (("approximate", -12, None, None), ("exact", -14, -14, -14), True),
     ],
 )
-def test_with_conflict_agrees_with_compare_figures(mine, theirs, conflicts):
+def test_with_conflict_agrees_with_the_interval_gap(mine, theirs, conflicts):
     claim = _figure(*mine)
     other = _figure(*theirs)
-    relation, _, _ = compare_figures(claim, other)
-    assert (relation is Relation.CONFLICTS) is conflicts
+    gap, _ = xref.difference(claim, other)
+    assert (gap != 0) is conflicts
     found = Claim.objects.with_conflict().get(pk=claim.pk)
     assert found.in_conflict is conflicts
     assert found.conflict_id == (other.pk if conflicts else None)

@@ -331,16 +331,6 @@ class RelatedFigure:
         return self.relation is Relation.AGREES
 
 
-def compare_figures(claim: Claim, other: Claim) -> tuple[Relation, float, float | None]:
-    """Whether two figures' intervals overlap, and how far apart they are.
-
-    Each figure is read as the interval it commits to ("more than 80" is 80..∞,
-    "thousands" 2,000..9,999). Time plays no part here; ``xref.relate`` adds it.
-    """
-    gap, percent = xref.difference(claim, other)
-    return (Relation.AGREES if gap == 0 else Relation.CONFLICTS), gap, percent
-
-
 def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
     """The other figures of the claim's quantity: the same story, measure, population,
     period and place, from every article (repeats in its own article included).
