@@ -53,7 +53,9 @@ def _stop(proc: subprocess.Popen, name: str, timeout: float) -> None:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         print(f"{name} did not stop within {timeout:.0f} s; killing it.", flush=True)
-        proc.kill()
+        # Its whole process group: a worker's pool and beat children would otherwise
+        # outlive it, orphaned.
+        os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
 
@@ -94,9 +96,11 @@ def main(argv: list[str] | None = None) -> int:
             "--loglevel=INFO",
             f"--concurrency={args.concurrency}",
         ]
-        children.append(("worker", subprocess.Popen(worker, cwd=BASE_DIR)))  # noqa: S603
+        # Each child leads a process group of its own, so that it and everything it
+        # starts can be stopped together; Ctrl-C reaches them through this supervisor.
+        children.append(("worker", subprocess.Popen(worker, cwd=BASE_DIR, process_group=0)))  # noqa: S603
         web = [*manage, "runserver", "--noreload", f"{args.host}:{args.port}"]
-        children.append(("web app", subprocess.Popen(web, cwd=BASE_DIR)))  # noqa: S603
+        children.append(("web app", subprocess.Popen(web, cwd=BASE_DIR, process_group=0)))  # noqa: S603
         while True:
             for name, proc in children:
                 if proc.poll() is not None:
