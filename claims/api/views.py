@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,7 +42,7 @@ from .pagination import (
     paginated_serializer,
 )
 from .permissions import CanReviewClaims, CanSubmitArticles, can_review
-from .renderers import ClaimCsvRenderer, EmbeddableJsonRenderer, JsonLdRenderer
+from .renderers import ClaimCsvRenderer, EmbeddableJsonRenderer, JsonLdRenderer, JSONRenderer
 from .serializers import (
     ArticleOutputSerializer,
     ArticlePublicSerializer,
