@@ -88,6 +88,13 @@ def test_relations_match_the_pairwise_rule(measure, seed):
     assert [r.conflicts for r in few] == [c[:3] for c in conflicts]
     assert [r.conflict_count for r in few] == [len(c) for c in conflicts]
 
+    listed = {0, len(claims) - 1}
+    some = quantity_relations(claims, named=2, named_rows=listed)
+    assert [r.conflict_count for r in some] == [len(c) for c in conflicts]
+    assert [r.conflicts for r in some] == [
+        c[:2] if i in listed else [] for i, c in enumerate(conflicts)
+    ]
+
     assert conflicting_ids(list(reversed(claims))) == {
         claims[i].pk for i, c in enumerate(conflicts) if c
     }

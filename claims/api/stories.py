@@ -264,8 +264,8 @@ class StoryDetailApi(APIView):
             }
             for a in articles.order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
         ]
-        # Every figure is read as plain values: a limit of 0 lists none as a claim.
-        tables = story_quantity_tables(story, claims=visible, named=CONFLICTS_LISTED, limit=0)
+        # Every figure is read as plain values, none as a model instance.
+        tables = story_quantity_tables(story, claims=visible, named=CONFLICTS_LISTED, plain=True)
         moment = serializers.DateTimeField().to_representation
         data = {
             **StoryOutputSerializer(story).data,

@@ -138,7 +138,11 @@ def _source_of(claim: Claim) -> tuple[int, str, str] | None:
     return (source.pk, source.name, source.slug) if source else None
 
 
-def _rows(entries: list[tuple], *, relations: bool, named: int | None) -> list[FigureRow]:
+def _rows(
+    entries: list[tuple], *, relations: bool, named: int | None, limit: int | None = None
+) -> list[FigureRow]:
+    """The rows of one quantity; only those a table of ``limit`` rows lists name the
+    figures they conflict with."""
     entries.sort(key=lambda e: (e[1], e[0].article_id, e[0].start))
     rows = [
         FigureRow(claim=figure, number=i, published_at=moment, source=source)
@@ -149,7 +153,10 @@ def _rows(entries: list[tuple], *, relations: bool, named: int | None) -> list[F
             row.in_conflict = row.claim.in_conflict
         return rows
     found = quantity_relations(
-        [r.claim for r in rows], named=named, times=[r.published_at for r in rows]
+        [r.claim for r in rows],
+        named=named,
+        times=[r.published_at for r in rows],
+        named_rows=_listed_positions(len(rows), limit),
     )
     for row, relations_of_row in zip(rows, found, strict=True):
         row.relation = relations_of_row.relation
@@ -192,9 +199,14 @@ class QuantityTable:
 
 def shown_rows(rows: list[FigureRow], limit: int | None) -> list[FigureRow]:
     """The first report and the latest ones, ``limit`` rows in all (None: every row)."""
-    if limit is None or len(rows) <= limit:
-        return list(rows)
-    return [rows[0], *rows[len(rows) - limit + 1 :]] if limit > 1 else rows[:limit]
+    positions = _listed_positions(len(rows), limit)
+    return list(rows) if positions is None else [rows[i] for i in sorted(positions)]
+
+
+def _listed_positions(count: int, limit: int | None) -> set[int] | None:
+    if limit is None or count <= limit:
+        return None
+    return {0, *range(count - limit + 1, count)} if limit > 1 else set(range(limit))
 
 
 def finite_ends(claim: Claim) -> list[float]:
@@ -232,6 +244,7 @@ def story_quantity_tables(
     named: int | None = CONFLICTS_NAMED,
     limit: int | None = None,
     expand: int | None = None,
+    plain: bool = False,
 ) -> list[QuantityTable]:
     """The story's quantities with their figures; conflicts first, then the most reported.
 
@@ -239,7 +252,8 @@ def story_quantity_tables(
     quantity left with no figure is left out. ``relations`` and ``named``: see
     ``figure_rows``. ``limit`` caps the rows each table lists, except the quantity
     ``expand``; with a limit the figures are read as plain values (``FigurePoint``),
-    and only the listed ones as claims (a third query, none for a limit of 0).
+    and only the listed ones as claims (a third query). ``plain``: every figure stays
+    plain values (two queries).
     """
     quantities = {q.pk: q for q in Quantity.objects.filter(story=story)}
     if exclude_quantity is not None:
@@ -247,7 +261,7 @@ def story_quantity_tables(
     claims = Claim.objects.all() if claims is None else claims
     figures = claims.filter(quantity_id__in=list(quantities))
     grouped: dict[int, list[tuple]] = {}
-    if limit is None:
+    if limit is None and not plain:
         for claim in (
             figures.select_related("article", "article__source").only(*FIGURE_FIELDS).order_by()
         ):
@@ -265,10 +279,11 @@ def story_quantity_tables(
             grouped.setdefault(quantity_id, []).append((FigurePoint(*point), published, source))
     tables = []
     for pk, entries in grouped.items():
-        rows = _rows(entries, relations=relations, named=named)
-        shown = shown_rows(rows, None if pk == expand else limit)
+        listed = None if pk == expand else limit
+        rows = _rows(entries, relations=relations, named=named, limit=listed)
+        shown = shown_rows(rows, listed)
         tables.append(QuantityTable(quantity=quantities[pk], figures=rows, shown=shown))
-    if limit is not None:
+    if limit is not None and not plain:
         _load_listed(tables, figures)
     tables.sort(key=lambda t: (not t.has_conflict, -len(t.figures), t.quantity.pk))
     return tables
@@ -277,8 +292,6 @@ def story_quantity_tables(
 def _load_listed(tables: list[QuantityTable], figures: QuerySet) -> None:
     """Give the rows the tables list their claim, article and source (one query)."""
     listed = [row for table in tables for row in table.shown]
-    if not listed:
-        return
     claims = figures.filter(pk__in=[row.claim.pk for row in listed]).select_related(
         "article", "article__source"
     )

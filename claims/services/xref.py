@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right, insort
+from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -96,7 +98,11 @@ class FigureRelations:
 
 
 def quantity_relations(
-    claims: list[Claim], *, named: int | None = 5, times: list[datetime] | None = None
+    claims: list[Claim],
+    *,
+    named: int | None = 5,
+    times: list[datetime] | None = None,
+    named_rows: Collection[int] | None = None,
 ) -> list[FigureRelations]:
     """Each figure's relations within its quantity, without comparing every pair.
 
@@ -104,7 +110,7 @@ def quantity_relations(
     article loaded, or anything with a claim's ``bounds`` and ``measure`` when
     ``times`` gives their publication times. ``named`` caps how many conflicting
     figures each one names; None names them all (which costs as much as there are such
-    pairs).
+    pairs). ``named_rows``: the positions that name theirs (None: every one).
 
     The result is what ``relate`` says pair by pair, found in O(n log n) from the
     figures sorted by their interval ends: two figures conflict when their intervals
@@ -182,7 +188,7 @@ def quantity_relations(
                     conflicts += [j for j in block_by_high[:lower_inside] if j != i]
                 conflicts += [j for j in by_high[:lower] if j > b]
                 conflicts.sort()
-            elif count and cap:
+            elif count and cap and (named_rows is None or i in named_rows):
                 if before:
                     higher = bisect_left(neg_lows_sorted, -hi)
                     # The first few higher figures of all, cut to those before the block,
@@ -232,7 +238,9 @@ def _name_later_conflicts(results, rows, blocks, lows, highs, highs_sorted, cap)
     tree over the rank of its high end whose nodes keep their ``cap`` lowest positions,
     so "the first few later figures lower than x" is a prefix query."""
     n = len(highs)
-    tree: list[list[int]] = [[] for _ in range(n + 1)]
+    # Later blocks go in first, so each new position is the lowest a node has seen:
+    # a node keeps the last ``cap`` that came in.
+    tree = [deque(maxlen=cap) for _ in range(n + 1)]
     waiting: dict[int, list[int]] = {}
     block_of = 0
     rows = sorted(rows)
@@ -240,7 +248,8 @@ def _name_later_conflicts(results, rows, blocks, lows, highs, highs_sorted, cap)
         while block_of < len(rows) and rows[block_of] <= b:
             waiting.setdefault(index, []).append(rows[block_of])
             block_of += 1
-    for index in range(len(blocks) - 1, -1, -1):
+    earliest = min(waiting)
+    for index in range(len(blocks) - 1, earliest - 1, -1):
         a, b = blocks[index]
         for i in waiting.get(index, ()):
             found: list[int] = []
@@ -253,10 +262,7 @@ def _name_later_conflicts(results, rows, blocks, lows, highs, highs_sorted, cap)
         for j in range(b, a - 1, -1):
             node = bisect_left(highs_sorted, highs[j]) + 1
             while node <= n:
-                kept = tree[node]
-                # Later blocks went in first: each new position is the lowest so far.
-                kept.insert(0, j)
-                del kept[cap:]
+                tree[node].appendleft(j)
                 node += node & -node
 
 
