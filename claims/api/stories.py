@@ -47,7 +47,7 @@ from .serializers import (
 STORY_PAGE = KeysetPagination(default_size=50, max_size=200)
 # A figure lists this many of the figures it conflicts with: in a quantity of
 # thousands of figures, listing every pair would make the answer grow as their square.
-CONFLICTS_LISTED = 50
+CONFLICTS_LISTED = 20
 STORY_ORDERING = Ordering("last_published_at", descending=True, is_datetime=True)
 
 
