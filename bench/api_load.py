@@ -11,7 +11,9 @@ starts gunicorn on a free port of 127.0.0.1 with production settings and
 ``--workers`` processes, and sends a fixed number of requests from this process with
 a pool of keep-alive threads to, one after the other:
 
-- ``/api/v1/health``: a bare Django view with a fixed JSON body, the ceiling;
+- ``/api/v1/health/live``: a bare Django view with a fixed JSON body, the ceiling;
+- ``/api/v1/health``: the readiness check (a database query and a broker ping), for
+  comparison: it is no longer bare, so it is not the ceiling;
 - the claims list: the first page of reviewed claims, as an API consumer;
 - a filtered list: one source's reviewed claims of one event above a value;
 - one claim, and the same claim as ClaimReview JSON-LD;
@@ -324,7 +326,8 @@ def main() -> int:
     try:
         auth = {"Authorization": f"Token {token}"}
         targets = [
-            ("ceiling /api/v1/health", "/api/v1/health", {}),
+            ("ceiling /api/v1/health/live", "/api/v1/health/live", {}),
+            ("readiness /api/v1/health", "/api/v1/health", {}),
             ("claims list", "/api/v1/claims/", auth),
             (
                 "claims list, filtered",

@@ -63,6 +63,14 @@ ARTICLE_PAGE = KeysetPagination(default_size=50, max_size=200)
 ARTICLE_ORDERING = Ordering("created_at", descending=True, is_datetime=True)
 
 
+def liveness(request) -> JsonResponse:
+    """For a process manager: the web process answers. It checks nothing else, so that
+    a database or broker outage does not get healthy web processes restarted."""
+    response = JsonResponse({"status": "alive"})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def health(request) -> JsonResponse:
     """For load balancers and monitoring: 503, naming the part, when the database or the
     broker does not answer; whether a worker was seen lately, in either case."""
