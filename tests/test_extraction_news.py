@@ -1058,6 +1058,14 @@ def test_names_with_numbers_are_not_claims(text):
         pytest.param("The firm began Phase 2 trials with 300 patients.", ["300"], id="phase-name"),
         pytest.param("The clinic is open 24/7 for 300 patients.", ["300"], id="round-the-clock"),
         pytest.param(
+            "The index was down 0.1 per cent at 5884.",
+            ["0.1 per cent", "5884"],
+            id="index-level-no-year-can-be",
+        ),
+        pytest.param("The Dax closed at 9876 on Friday.", ["9876"], id="closing-level"),
+        pytest.param("The bridge opened in 1932 with 40 lanes.", ["40"], id="a-year-stays-out"),
+        pytest.param("Seas could swamp the coast by 2150.", [], id="a-far-year-stays-out"),
+        pytest.param(
             "In Europe: DAX -1.6% CAC -0.7%.", ["-1.6%", "-0.7%"], id="signed-index-moves-stay"
         ),
     ],

@@ -265,8 +265,13 @@ def _is_date_anchor(cand: Candidate, span: Span) -> bool:
     if cand.kind not in ("count",) or cand.qualifier != q.EXACT:
         return False
     return all(t.ent_type_ in ("DATE", "TIME") for t in span) and any(
-        t.ent_type_ == "TIME" or t.like_num and len(t.text) == 4 for t in span
+        t.ent_type_ == "TIME" or t.like_num and _year_like(t.text) for t in span
     )
+
+
+def _year_like(word: str) -> bool:
+    """ "1932" may be a year; "5884", which the NER also reads as one, may not."""
+    return len(word) == 4 and word.isdigit() and int(word) <= 2200
 
 
 def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
