@@ -1074,7 +1074,16 @@ def test_only_the_amounts_are_claims(text, expressions):
     assert [c.text for c in extract_claims(text)] == expressions
 
 
-def test_from_to_after_a_change_verb_gives_two_levels_with_one_event_and_trend():
-    found = extract_claims("Fees rose from £9,000 to £9,250 a year.")
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Fees rose from £9,000 to £9,250 a year.", id="money"),
+        pytest.param("Unemployment fell from 5% to 4.2% in May.", id="percent"),
+        pytest.param("Valve lift was increased from 13.5 to 14.0 mm.", id="shared-unit"),
+        pytest.param("Bitcoin plummeted from $36,040 to $34,935 overnight.", id="plunge"),
+    ],
+)
+def test_from_to_after_a_change_verb_gives_two_levels_with_one_event_and_trend(text):
+    found = extract_claims(text)
     assert [c.qualifier for c in found] == ["exact", "exact"]
     assert len({(c.event, c.trend) for c in found}) == 1
