@@ -1065,6 +1065,13 @@ def test_names_with_numbers_are_not_claims(text):
         pytest.param("The Dax closed at 9876 on Friday.", ["9876"], id="closing-level"),
         pytest.param("The bridge opened in 1932 with 40 lanes.", ["40"], id="a-year-stays-out"),
         pytest.param("Seas could swamp the coast by 2150.", [], id="a-far-year-stays-out"),
+        pytest.param("The toll climbed to 55 overnight.", ["55"], id="count-before-overnight"),
+        pytest.param(
+            "Arrests rose to 130 overnight in the capital.", ["130"], id="level-before-overnight"
+        ),
+        pytest.param(
+            "The vote closed at 2200 GMT with 300 ballots.", ["300"], id="clock-time-stays-out"
+        ),
         pytest.param(
             "In Europe: DAX -1.6% CAC -0.7%.", ["-1.6%", "-0.7%"], id="signed-index-moves-stay"
         ),

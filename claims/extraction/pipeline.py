@@ -265,8 +265,17 @@ def _is_date_anchor(cand: Candidate, span: Span) -> bool:
     if cand.kind not in ("count",) or cand.qualifier != q.EXACT:
         return False
     return all(t.ent_type_ in ("DATE", "TIME") for t in span) and any(
-        t.ent_type_ == "TIME" or t.like_num and _year_like(t.text) for t in span
+        t.ent_type_ == "TIME" and _clock_like(t.text) or t.like_num and _year_like(t.text)
+        for t in span
     )
+
+
+def _clock_like(word: str) -> bool:
+    """ "at 11", "1130 GMT" may be clock times; "climbed to 55 overnight" may not."""
+    if not word.isdigit():
+        return True
+    value = int(word)
+    return value <= 24 or (len(word) == 4 and value <= 2359 and value % 100 < 60)
 
 
 def _year_like(word: str) -> bool:
