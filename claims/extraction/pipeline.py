@@ -21,6 +21,7 @@ from .features import ArticleFeatures
 from .lexicon import MEASURE_UNITS, MONTHS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS, word_set
 from .roles import (
+    DOWN_VERBS,
     EVENT_NOUNS,
     event_lemma,
     find_event,
@@ -63,7 +64,23 @@ _LEVEL_RE = re.compile(r"\b(?:to|at)\s+$", re.IGNORECASE)
 _TO_RE = re.compile(r"\s+to\s+")
 _FROM_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 _MORE_RE = re.compile(r"\s+(?:more|others)\b")
-_UP_DOWN_RE = re.compile(r"\b(up|down)\s+(?:by\s+)?$", re.IGNORECASE)
+# "up 1.8%", "down by 5%", "revised upward by 2%", "up Y=50 billion" (a currency sign
+# the figure's span leaves out).
+_UP_DOWN_RE = re.compile(
+    r"\b(up|down|upwards?|downwards?)\s+(?:by\s+)?(?:[A-Z]{0,3}[^\w\s(]{1,2}\s*)?$",
+    re.IGNORECASE,
+)
+# A figure set against the changed one is the level it is compared with: "doubled to
+# 256GB instead of the 128GB", "rose 10% against 8% a year earlier".
+_COMPARED_RE = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|compared\s+(?:with|to)|versus|vs\.?|against)\s+"
+    r"(?:the\s+|a\s+|an\s+|its\s+|their\s+|last\s+year'?s\s+)?$",
+    re.IGNORECASE,
+)
+# Bound words a parse may hang on the verb as prepositions; inside the figure's own
+# wording they bound the change, they do not make it a level: "rose under 4%".
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+_BOUND_PREPS = frozenset({"over", "under", "about", "around", "nearly", "almost", "upwards"})
 _WORD_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+$")
 _WORDS_AFTER_RE = re.compile(r"\s+([A-Za-z]+)(?:\s+([A-Za-z]+))?")
 # Between a figure and its restatement: "190 points, or 0.6%", "$2bn, or about 4%".
@@ -248,8 +265,22 @@ def _is_date_anchor(cand: Candidate, span: Span) -> bool:
     if cand.kind not in ("count",) or cand.qualifier != q.EXACT:
         return False
     return all(t.ent_type_ in ("DATE", "TIME") for t in span) and any(
-        t.ent_type_ == "TIME" or t.like_num and len(t.text) == 4 for t in span
+        t.ent_type_ == "TIME" and _clock_like(t.text) or t.like_num and _year_like(t.text)
+        for t in span
     )
+
+
+def _clock_like(word: str) -> bool:
+    """ "at 11", "1130 GMT" may be clock times; "climbed to 55 overnight" may not."""
+    if not word.isdigit():
+        return True
+    value = int(word)
+    return value <= 24 or (len(word) == 4 and value <= 2359 and value % 100 < 60)
+
+
+def _year_like(word: str) -> bool:
+    """ "1932" may be a year; "5884", which the NER also reads as one, may not."""
+    return len(word) == 4 and word.isdigit() and int(word) <= 2200
 
 
 def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
@@ -425,9 +456,17 @@ def _assemble(
         return None
     trend = None
     if kind not in ("duration", "ordinal", "age"):
-        trend = trend_of(event_tok, preps, kind=kind, unit=unit)
-        if _LEVEL_RE.search(text, max(0, cand.start - 4), cand.start):
+        trend = trend_of(
+            event_tok, _change_preps(text, cand, preps, event_tok), kind=kind, unit=unit
+        )
+        if _LEVEL_RE.search(text, max(0, cand.start - 4), cand.start) or _COMPARED_RE.search(
+            text, max(0, cand.start - 24), cand.start
+        ):
             trend = None  # "dropped to -12 degrees": a level, whatever the parse says
+        if trend is not None and (
+            _describes_a_thing(span, start_tok) or _amount_raised(anchor, event_tok, kind)
+        ):
+            trend = None
         trend = trend or _trend_in_words(doc, text, cand, kind, event)
     attribution = attributor.attribution(anchor, sent)
     is_quote = attributor.quote_index(cand.start) is not None
@@ -516,14 +555,63 @@ def _skip_unit_word(text: str, end: int) -> int:
     return m.end() if m and m.group(1).lower() in MEASURE_UNITS else end
 
 
+def _change_preps(text: str, cand: Candidate, preps: list[str], verb: Token | None) -> list[str]:
+    """The prepositions on the way to the verb, less the figure's own bound words.
+
+    "rose under 4%" and "fell over 3%" are changes; "fell under 4%" and "rose above 5%"
+    name the level reached.
+    """
+    own = set(re.findall(r"[a-z]+", text[cand.start : cand.core_start].lower()))
+    falls = verb is not None and verb.lemma_.lower() in DOWN_VERBS
+    return [p for p in preps if p not in own or p not in _BOUND_PREPS or (p == "under" and falls)]
+
+
+def _describes_a_thing(span: Span, start: Token) -> bool:
+    """ "added a 30 degree homer", "cut a $5bn deal", "cut the 40% tariff": a figure that
+    modifies a noun other than the one it counts describes that thing; the verb does not
+    change it."""
+    inside = range(span.start, span.end)
+    for tok in (*span, start):
+        if tok.dep_ in ("nummod", "quantmod") and tok.head.i not in inside:
+            if tok.head.dep_ not in _MODIFIER_DEPS:
+                continue
+            tok = tok.head  # from the number to its unit: "30" -> "degree"
+        head = tok.head
+        if (
+            tok.dep_ in _MODIFIER_DEPS
+            and head.i > tok.i
+            and head.i not in inside
+            and head.pos_ in ("NOUN", "PROPN")
+            and head.lemma_.lower() not in EVENT_NOUNS
+        ):
+            return True
+    return False
+
+
+def _amount_raised(anchor: Token, verb: Token | None, kind: str) -> bool:
+    """ "raised $280m from investors": money raised is an amount, not a rise in it."""
+    return (
+        kind == "money"
+        and verb is not None
+        and verb.lemma_.lower() == "raise"
+        and anchor.head.i == verb.i
+        and (
+            anchor.dep_ == "dobj"
+            # "raised $12m from investors" parsed as an adverbial; "raised its dividend
+            # $0.05" has an object of its own and is a rise.
+            or (anchor.dep_ == "npadvmod" and not any(c.dep_ == "dobj" for c in verb.children))
+        )
+    )
+
+
 def _trend_in_words(
     doc: Doc, text: str, cand: Candidate, kind: str, event: str | None
 ) -> str | None:
     """A direction written next to the figure rather than in its verb."""
-    if (m := _UP_DOWN_RE.search(text, max(0, cand.start - 12), cand.start)) and not _is_particle(
+    if (m := _UP_DOWN_RE.search(text, max(0, cand.start - 16), cand.start)) and not _is_particle(
         doc, m.start(1)
     ):
-        return "up" if m.group(1).lower() == "up" else "down"  # "up 1.8%", "down by 5%"
+        return "up" if m.group(1).lower().startswith("up") else "down"
     if "plus" in cand.flags and kind == "percent":
         return "up"  # "+0.4%"
     if "minus" in cand.flags and kind == "percent":

@@ -462,7 +462,8 @@ def trend_of(
         return None
     particle = _particle(event)
     if particle == "up" and lemma in _UP_PARTICLE_VERBS:
-        return "up"
+        # "put 30 million shares up for sale": offered, not raised.
+        return None if _up_for(event) else "up"
     if particle == "down" and lemma in _DOWN_PARTICLE_VERBS:
         return "down"
     if particle is not None and particle not in ("by",):
@@ -472,6 +473,14 @@ def trend_of(
     if lemma in DOWN_VERBS:
         return "down"
     return None
+
+
+def _up_for(verb: Token) -> bool:
+    doc = verb.doc
+    return any(
+        child.dep_ == "prt" and child.i + 1 < len(doc) and doc[child.i + 1].lower_ == "for"
+        for child in verb.children
+    )
 
 
 def _particle(verb: Token) -> str | None:
