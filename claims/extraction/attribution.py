@@ -15,25 +15,27 @@ REPORTING_VERBS = word_set(
     "say tell report estimate tweet claim warn announce state add confirm write note "
     "explain insist allege declare reveal indicate stress argue acknowledge admit "
     "publish document record count tally quote post told said call describe find show "
-    "suggest conclude forecast predict project register log"
+    "suggest conclude forecast predict project register log cite"
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
 _OBJECT_REPORTING = word_set(
     "report estimate record count document tally confirm announce publish forecast predict "
-    "project register log"
+    "project register log cite"
 )
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "dep", "oprd"})
 # Subjects of "show", "suggest" and the like that name no source.
 _ANONYMOUS_SOURCE_RE = re.compile(
     r"(?:(?:the|new|latest|recent|official|these|those)\s+)*"
-    r"(?:figures|data|statistics|numbers|results|estimates|records|it|this)",
+    r"(?:figures|data|statistics|numbers|results|estimates|records|it|this|video|videos|"
+    r"footage|images?|pictures?|photos?|photographs?|clips?)",
     re.IGNORECASE,
 )
 _TOLL_VERBS = word_set("put give raise revise lower set")
 _TOLL_NOUNS = word_set("toll figure number count total estimate tally")
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_GROUP = frozenset({"they", "it"})
+_POSSESSIVES = {"his": "person", "her": "person", "their": "group", "its": "group"}
 # Marks that set a say-clause off from the clause it reports: "..., the army said".
 _FRAME_MARKS = frozenset({",", "”", '"', ":", "—", "–", "-", "’", "''", "``", "“"})
 _OPEN_QUOTES = "“«„"
@@ -50,11 +52,21 @@ _PRONOUN_WINDOW = 1500
 def is_reporting_verb(tok: Token) -> bool:
     """A verb that reports a figure: "said", "forecast", "pointed out"."""
     lemma = tok.lemma_.lower()
-    if tok.pos_ not in ("VERB", "AUX"):
+    if tok.pos_ not in ("VERB", "AUX") and not _infinitive_tagged_noun(tok):
         return False
     if lemma in REPORTING_VERBS:
         return True
     return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+
+
+def _infinitive_tagged_noun(tok: Token) -> bool:
+    """ "went on to state that": the tagger reads some say-verbs after "to" as nouns."""
+    return (
+        tok.pos_ == "NOUN"
+        and tok.i > 0
+        and tok.doc[tok.i - 1].lower_ == "to"
+        and tok.doc[tok.i - 1].dep_ == "aux"
+    )
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -240,7 +252,9 @@ class Attributor:
             end = sent.end
             if first.i == sent.start and sent.end < len(doc):
                 end = sent.end
-            for tok in doc[first.i : min(end, first.i + 12)]:
+            # Commas stripped, the say-clause may come after the rest of the sentence:
+            # '"... hit the opera house" near the square the news agency said.'
+            for tok in doc[first.i : min(end, first.i + 40)]:
                 if tok.text in (_OPEN_QUOTES + '"') and tok.i > first.i:
                     break
                 if _introduces_next(tok):
@@ -303,17 +317,37 @@ class Attributor:
             for child in subj.children:
                 if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > subj.i:
                     return noun_phrase(child)
+        if _ANONYMOUS_SOURCE_RE.fullmatch(subj.lower_):
+            # "figures show", "a video filmed in the town showed": no one is named,
+            # unless the figures are someone's ("his figures allege").
+            poss = next((c for c in subj.children if c.dep_ == "poss"), None)
+            if poss is not None and poss.lower_ in _POSSESSIVES:
+                return self._resolve_possessive(poss)
+            return None
         name = noun_phrase(subj)
         if name and _ANONYMOUS_SOURCE_RE.fullmatch(name):
-            return None  # "figures show", "new data suggest": no one is named
+            return None
         return name
+
+    def _resolve_possessive(self, poss: Token) -> str | None:
+        if _POSSESSIVES[poss.lower_] == "person":
+            entity = self._last_entity(poss, ("PERSON",))
+            return entity.text if entity is not None else None
+        return self._previous_speaker(poss)
 
     def _subject(self, verb: Token) -> Token | None:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-        for child in verb.children:
-            # In "the fighting is reported to have killed", the subject is not the source.
-            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not passive):
-                return child
+        # In "the fighting is reported to have killed", the subject is not the source.
+        subjects = [
+            c for c in verb.children if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and not passive)
+        ]
+        if len(subjects) > 1:
+            # "... killed 19 people the Observatory said": without its comma the counted
+            # noun is parsed as a second subject; the speaker stands next to the verb.
+            before = [c for c in subjects if c.i < verb.i]
+            return before[-1] if before else subjects[0]
+        if subjects:
+            return subjects[0]
         for child in verb.children:
             if child.dep_ == "agent":
                 for obj in child.children:
@@ -337,6 +371,13 @@ class Attributor:
             for child in verb.head.children:
                 if child.dep_ in _SUBJECT_DEPS:
                     return child
+        if (
+            verb.dep_ in ("advcl", "xcomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            and verb.head.pos_ in ("VERB", "AUX")
+        ):
+            # "The center went on to state that ...": who goes on is who states.
+            return self._subject(verb.head)
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
             # "..., estimating it would add $256bn": the participle shares its subject.
             return self._subject(verb.head)
@@ -407,6 +448,12 @@ class Attributor:
                 break
             if tok.pos_ == "VERB" and is_reporting_verb(tok):
                 subj = self._subject(tok)
+                if subj is None and not person and _ends_its_clause(tok):
+                    # "... killed 58 civilians" the Observatory said. It added ...": a
+                    # closing say-clause the parse left without a subject.
+                    words = _speaker_words_before(tok)
+                    if words and words[-1].pos_ != "PRON" and not self._in_quote(words[0]):
+                        return doc[words[0].i : words[-1].i + 1].text
                 if subj is None or subj.pos_ == "PRON" or subj.i == pron.i:
                     continue
                 if person and not any(t.ent_type_ == "PERSON" for t in subj.subtree):
@@ -428,7 +475,9 @@ class Attributor:
             return according
         best: tuple[int, str] | None = None
         for tok in sent:
-            if tok.pos_ != "VERB" or not (is_reporting_verb(tok) or _states_a_toll(tok)):
+            if not is_reporting_verb(tok) and not (
+                tok.pos_ == "VERB" and _states_a_toll(tok) and self._source_like_subject(tok)
+            ):
                 continue
             if self._in_quote(tok) and k is None:
                 continue
@@ -439,7 +488,50 @@ class Attributor:
                     best = (distance, name)
         if best:
             return best[1]
+        if k is None and (closing := self._bare_closing_speaker(anchor, sent)):
+            return closing
         return _headline_source(sent) if k is None else None
+
+    def _source_like_subject(self, verb: Token) -> bool:
+        """ "3 new towns joined ..., raising the number to 83": what raises a toll is a
+        source only when it names one."""
+        subj = self._subject(verb)
+        if subj is None:
+            return False
+        lemma = subj.lemma_.lower()
+        return (
+            subj.pos_ in ("PROPN", "PRON")
+            or lemma in _SOURCE_NOUNS
+            or lemma.endswith(_AGENT_ENDINGS)
+        ) and not any(t.like_num for t in subj.subtree)
+
+    def _bare_closing_speaker(self, anchor: Token, sent: Span) -> str | None:
+        """ "... left two dead and eight injured the Red Crescent (QRCS) has announced.":
+        a say-clause closing a sentence whose commas were stripped, read from the words
+        when the parse has lost it (a second subject, an object, a prepositional noun).
+
+        The say-verb must come after the figure with no other say-verb between them, be
+        preceded by a source's noun phrase and report nothing of its own after it.
+        """
+        doc = self.doc
+        for verb in sent:
+            if verb.i <= anchor.i or not _bare_say_verb(verb) or self._in_quote(verb):
+                continue
+            if not _ends_its_clause(verb):
+                continue
+            words = _speaker_words_before(verb)
+            if not words or words[0].i <= anchor.i:
+                continue
+            if any(
+                is_reporting_verb(t) and not self._in_quote(t) and t.dep_ not in ("relcl", "acl")
+                for t in doc[anchor.i + 1 : words[0].i]
+            ):
+                return None
+            if len(words) == 1 and words[0].pos_ == "PRON":
+                return self.resolve_pronoun(words[0])
+            name = doc[words[0].i : words[-1].i + 1].text
+            return None if _ANONYMOUS_SOURCE_RE.fullmatch(name) else name
+        return None
 
     def _closing_speaker(self, verb: Token, anchor: Token, *, anywhere: bool = False) -> str | None:
         """'... were killed on Tuesday activists said.' with the commas stripped.
@@ -448,6 +540,8 @@ class Attributor:
         and hangs the speaker on the clause before it; the speaker is the noun phrase
         just before the verb, when the figure's clause hangs under that verb.
         """
+        if anchor.i < verb.i and (inverted := _inverted_speaker(verb)):
+            return inverted
         if not anywhere:
             if verb.dep_ != "ROOT" or not _is_ancestor(verb, anchor):
                 return None
@@ -469,6 +563,8 @@ class Attributor:
         head = _closing_noun_phrase_head(verb)
         if head is None or self._in_quote(head):
             return None
+        if head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPOSITIONS:
+            return None  # "a video shot in the Kafr Batna neighborhood showed": a place
         words = _strip_the(_closing_words(head, verb))
         if not words or not any(
             t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTITIES or t.lemma_.lower() in _SOURCE_NOUNS
@@ -542,6 +638,15 @@ class Attributor:
             # toll of 15": the parse lends the conjunct the first clause's subject, but
             # a name stands right before the verb.
             return named
+        if (
+            subj.dep_ == "pobj"
+            and subj.head.dep_ == "agent"
+            and any(
+                c.dep_ == "nsubjpass" and c.left_edge.i <= anchor.i <= c.right_edge.i
+                for c in verb.children
+            )
+        ):
+            return self.subject_name(verb)  # "a toll of 500 was cited by activists"
         if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
             # The figure is in who speaks ("Three officials said"), unless the missing
             # comma glued the counted noun onto the speaker ("killed 15 civilians
@@ -587,6 +692,114 @@ class Attributor:
         if before is not None and before.pos_ != "CCONJ" and not own_clause:
             return self.subject_name(verb)
         return None
+
+
+def _bare_say_verb(verb: Token) -> bool:
+    # The parse of a comma-less sentence may tag a say-verb as a noun's modifier; its
+    # past form still reads as a verb.
+    return verb.tag_ in ("VBD", "VBN", "VBZ", "VBP") and (
+        is_reporting_verb(verb) or verb.lemma_.lower() in REPORTING_VERBS
+    )
+
+
+# Words a closing say-verb may be followed by without reporting a clause of its own:
+# "said on Monday", "said late on Wednesday citing medics", "reported as ...", "said."
+_CLOSING_TAIL_POS = frozenset({"ADP", "SCONJ", "PUNCT", "ADV", "PART", "SPACE"})
+
+
+def _ends_its_clause(verb: Token) -> bool:
+    doc = verb.doc
+    k = verb.i + 1
+    if k >= len(doc) or doc[k].is_sent_start:
+        return True
+    nxt = doc[k]
+    if nxt.lower_ == "that":
+        return False
+    if nxt.ent_type_ in ("DATE", "TIME") or nxt.tag_ == "VBG":
+        return True
+    return nxt.pos_ in _CLOSING_TAIL_POS and nxt.text not in _OPEN_QUOTES + '"'
+
+
+def _speaker_words_before(verb: Token) -> list[Token]:
+    """The source's noun phrase written right before a say-verb, read from the words:
+    names, a parenthesised short form, at most one common noun before a common head
+    ("state media", "rescue workers"), and a source noun before a name ("news agency
+    SANA"). A place named before an organisation is not part of it ("in northern Peru
+    UNICEF said")."""
+    doc = verb.doc
+    k = _verb_group_start(verb) - 1
+    words: list[Token] = []
+    common = 0
+    while k >= 0:
+        tok = doc[k]
+        if tok.text == ")" and not words:
+            opening = next(
+                (j for j in range(k - 1, max(-1, k - 6), -1) if doc[j].text == "("), None
+            )
+            if opening is None:
+                break
+            k = opening - 1
+            continue
+        if tok.ent_type_ in ("DATE", "TIME") or tok.like_num:
+            break
+        if tok.pos_ == "PRON" and not words and tok.lower_ in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
+            return [tok]
+        if tok.pos_ == "PROPN":
+            if words and words[0].pos_ != "PROPN" and words[0].lower_ not in ("of", "for"):
+                break  # "custody HRW" reads "HRW"; a name does not end in a common noun
+            words.insert(0, tok)
+        elif tok.lower_ in ("of", "for", "and", "-") and words and words[0].pos_ == "PROPN":
+            if k == 0 or doc[k - 1].pos_ != "PROPN":
+                break
+            words.insert(0, tok)
+        elif tok.pos_ == "NOUN":
+            if not words:
+                lemma = tok.lemma_.lower()
+                if not (
+                    lemma in _SOURCE_NOUNS
+                    or lemma.endswith(_AGENT_ENDINGS)
+                    or tok.lower_ in _SOURCE_NOUNS
+                ):
+                    return []
+                words.insert(0, tok)
+            elif words[0].pos_ == "PROPN":
+                if tok.lemma_.lower() not in _SOURCE_NOUNS:
+                    break
+                words.insert(0, tok)
+            elif common == 0 and tok.tag_ != "NNS":
+                common += 1
+                words.insert(0, tok)
+            else:
+                break
+        elif tok.pos_ == "ADJ" and words:
+            words.insert(0, tok)
+        else:
+            break
+        k -= 1
+    # "in northern Peru UNICEF": a place before the name is where, not who.
+    places = [i for i, t in enumerate(words) if t.ent_type_ in ("GPE", "LOC")]
+    if places and places[-1] + 1 < len(words):
+        words = words[places[-1] + 1 :]
+    while words and words[0].pos_ in ("ADP", "CCONJ", "PUNCT"):
+        words = words[1:]
+    if not words or words[-1].pos_ not in ("PROPN", "NOUN", "PRON"):
+        return []
+    return words
+
+
+def _inverted_speaker(verb: Token) -> str | None:
+    """ "... were seen over Idlib said Rami Abdel Rahman head of the Observatory": a name
+    right after a say-verb that has no subject of its own is who speaks."""
+    doc = verb.doc
+    k = verb.i + 1
+    if k < len(doc) and doc[k].lower_ == "the":
+        k += 1
+    if k >= len(doc) or doc[k].ent_type_ not in _NAME_ENTITIES or doc[k].ent_iob_ != "B":
+        return None
+    end = k + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[k:end].text
 
 
 def _introduces_next(verb: Token) -> bool:
@@ -680,6 +893,7 @@ def _closing_noun_phrase_head(verb: Token) -> Token | None:
 
 
 _NAME_ENTITIES = ("ORG", "PERSON", "NORP")
+_PLACE_PREPOSITIONS = word_set("in at near on from into across around inside outside")
 # Wire services and page furniture that follow a headline's own source.
 _WIRE_NAMES = frozenset({"AFP", "Reuters", "AP", "Print", "Tweet", "Views", "Related", "|", "-"})
 _HEADLINE_SOURCES = word_set(
@@ -692,7 +906,7 @@ _HEADLINE_SOURCE_MODIFIERS = word_set("state monitoring rights local syrian acti
 _AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "guard")
 _SOURCE_NOUNS = word_set(
     "monitor group official source activist agency ministry medic witness resident police "
-    "army spokesman spokeswoman spokesperson observatory"
+    "army spokesman spokeswoman spokesperson observatory media"
 )
 
 
@@ -747,6 +961,10 @@ def _closing_words(head: Token, verb: Token) -> list[Token]:
     counted = [i for i, t in enumerate(words) if t.pos_ == "NUM" or t.ent_type_ == "ORDINAL"]
     if counted and counted[-1] + 1 < len(words):
         words = words[counted[-1] + 1 :]
+    # "in northern Peru UNICEF said": a place before the name is where, not who.
+    places = [i for i, t in enumerate(words) if t.ent_type_ in ("GPE", "LOC")]
+    if places and places[-1] + 1 < len(words) and words[places[-1] + 1].pos_ == "PROPN":
+        words = words[places[-1] + 1 :]
     # "a fourth SANA": an organisation or person named after stray words is the speaker.
     for i, tok in enumerate(words):
         if tok.ent_type_ in _NAME_ENTITIES and tok.ent_iob_ == "B":

@@ -129,7 +129,9 @@ def line_break_boundaries(doc: Doc) -> Doc:
     them into the next paragraph."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        after_break = prev.is_space and "\n" in prev.text and not tok.is_space
+        # A run of tabs is page layout too: "... facility. - QRCS\t \t Between ...".
+        after_break = prev.is_space and ("\n" in prev.text or "\t" in prev.text)
+        after_break = after_break and not tok.is_space
         run_on = tok.text in _RUN_ON_STARTERS and prev.is_alpha and prev.text[:1].islower()
         if after_break or run_on or _after_dateline(doc, tok):
             tok.is_sent_start = True
@@ -321,9 +323,23 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
     """
     for k in range(1, len(claims)):
         prev, cur = claims[k - 1], claims[k]
-        if cur.kind != "count" or prev.kind != "count" or prev.unit not in PERSON_UNITS:
+        if cur.kind != "count" or prev.kind != "count" or prev.unit is None:
             continue
         after = text[cur.end - base : cur.end - base + 8].lower()
+        if cur.unit is None and _OF_THEM_RE.match(after):
+            # "14,456 deaths, 110 of them in mines": a part of what was just counted.
+            claims[k] = dataclasses.replace(cur, unit=prev.unit)
+            continue
+        if cur.unit is None and _parallel_places(text, prev, cur, base):
+            # "150 bodies in Leeds 100 in York and 40 in Hull": a list of the same thing.
+            claims[k] = dataclasses.replace(cur, unit=prev.unit)
+            continue
+        if prev.unit not in PERSON_UNITS and not (
+            prev.event in HIGH_STAKES and cur.event in HIGH_STAKES
+        ):
+            # Casualties are people, whatever noun the first count used ("83
+            # extremists died while more than 100 were left wounded").
+            continue
         if cur.unit == "other":
             # "killed nine children and 14 others": others of the people counted before.
             claims[k] = dataclasses.replace(cur, unit="people")
@@ -339,6 +355,31 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
     return claims
 
 
+_OF_THEM_RE = re.compile(r"\s+of\s+(?:them|those|these|whom)\b")
+_PLACE_PREP_RE = re.compile(
+    r"\s+(in|at|on|from|for)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}\s+(?:and\s+)?$"
+)
+
+
+def _parallel_places(text: str, prev: ExtractedClaim, cur: ExtractedClaim, base: int) -> bool:
+    """ "150 cars in Leeds 100 in York": each figure followed by the same preposition and
+    a name, the later ones without their noun."""
+    between = text[prev.end - base : cur.start - base]
+    if len(between) > 60:
+        return False
+    m = _PLACE_PREP_RE.search(between)
+    if m is None:
+        return False
+    if m.start() > 0:
+        # The first figure's noun, and its verb, stand between: "150 bodies were
+        # counted in Leeds 100 in York".
+        words = between[: m.start()].split()
+        if not words or not words[0].lower().startswith(prev.unit[:3]) or len(words) > 3:
+            return False
+    after = text[cur.end - base : cur.end - base + 6].lower()
+    return after.startswith(f" {m.group(1)} ")
+
+
 def _share_from_to_units(
     claims: list[ExtractedClaim], text: str, base: int
 ) -> list[ExtractedClaim]:
@@ -351,7 +392,21 @@ def _share_from_to_units(
         before = text[max(0, prev.start - base - 6) : prev.start - base]
         if _TO_RE.fullmatch(between) and _FROM_RE.search(before):
             claims[k - 1] = dataclasses.replace(prev, unit=cur.unit, kind=cur.kind)
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        if cur.unit is not None or prev.unit is None or cur.kind != "count":
+            continue
+        before = text[max(0, prev.start - base - 20) : prev.start - base]
+        between = text[prev.end - base : cur.start - base]
+        if _FROM_BEFORE_RE.search(before) and _TO_AT_END_RE.search(between) and len(between) < 90:
+            # "dropped from 3.4 million tonnes before the war to 1.5 million": the new
+            # level is in the old level's unit, and shares its event.
+            claims[k] = dataclasses.replace(cur, unit=prev.unit, kind=prev.kind, event=prev.event)
     return claims
+
+
+_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:an?\s+|the\s+)?(?:average\s+|estimated\s+)?$", re.I)
+_TO_AT_END_RE = re.compile(r"\bto\s+$")
 
 
 def _assemble(

@@ -51,14 +51,14 @@ EVENT_NOUNS = word_set(
     "reduction loss slump plunge dip improvement rally rebound downturn contraction "
     "profit cost saving charge forecast estimate revenue sale deficit surplus debt toll "
     "fine budget bill earnings income turnover spending investment payout dividend "
-    "bonus fee subsidy"
+    "bonus fee subsidy damage destruction"
 )
 # Verbs that only carry a figure to the noun that matters: "is £12bn of cuts", "put the
 # death toll at 41", "left 250,000 dead".
 LIGHT_VERBS = word_set(
     "be have post report record announce unveil show make see face incur suffer book "
     "deliver take hand impose give set put issue leave list count document include reach "
-    "total stand find register log contain include comprise amount"
+    "total stand find register log contain include comprise amount range top exceed"
 )
 # States a count of people is left in; the word after the count names the event.
 RESULT_STATES: dict[str, str] = {
@@ -122,6 +122,9 @@ def _lemma(tok: Token) -> str:
     return lemma
 
 
+_PARTING_WORDS = word_set("with of in at for by including")
+
+
 def _is_number_word(tok: Token) -> bool:
     return tok.lower_ in nums.NUMBER_WORDS or tok.lower_ in nums.VAGUE_PLURALS or tok.like_num
 
@@ -135,7 +138,16 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
     tok = anchor
     # Climb through number words: "three" -> "million" -> "people".
     for _ in range(3):
-        if tok.dep_ in ("compound", "quantmod", "nummod") and _is_number_word(tok.head):
+        if (
+            tok.dep_ in ("compound", "quantmod", "nummod")
+            and _is_number_word(tok.head)
+            # "put the toll at 494 with 90 percent killed": a preposition between two
+            # figures parts them, whatever the parse joined.
+            and not any(
+                t.lower_ in _PARTING_WORDS
+                for t in tok.doc[min(tok.i, tok.head.i) + 1 : max(tok.i, tok.head.i)]
+            )
+        ):
             tok = tok.head
         else:
             break
@@ -158,9 +170,14 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
         and head.lower_ not in _NOT_UNITS
         and not _is_number_word(head)
     ):
-        return _usable_unit(head), False
-    # Fallback on word order: "three million Syrian refugees".
+        return _usable_unit(_glued_counted_noun(tok, head) or head), False
     doc = anchor.doc
+    if span_end + 1 < len(doc) and doc[span_end].lower_ in _BE_FORMS:
+        # "Of the victims at least 96 were children": what the count is, named after "be".
+        noun = doc[span_end + 1]
+        if noun.tag_ == "NNS" and noun.dep_ in ("attr", "acomp", "dobj", "ROOT", "conj"):
+            return _usable_unit(noun), False
+    # Fallback on word order: "three million Syrian refugees".
     limit = min(len(doc), span_end + 4)
     for i in range(span_end, limit):
         t = doc[i]
@@ -182,6 +199,34 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
             return _usable_unit(t), False
         break
     return None, False
+
+
+_BE_FORMS = frozenset({"were", "are", "was", "is"})
+
+
+def _glued_counted_noun(number: Token, head: Token) -> Token | None:
+    """ "destroyed 40 homes firefighters said", "carried 120 Bangladeshis home": the
+    parse compounded the counted plural onto the next noun (the speaker of a say-clause
+    whose comma was stripped, or a word after a demonym)."""
+    doc = number.doc
+    k = number.i + 1
+    if k >= head.i:
+        return None
+    glued = doc[k]
+    if glued.dep_ != "compound" or glued.head.i != head.i:
+        return None
+    if (
+        glued.tag_ == "NNS"
+        and head.dep_ in ("nsubj", "nsubjpass")
+        and head.head.lemma_.lower() in (_SAY_LEMMAS)
+    ):
+        return glued
+    if glued.tag_ in ("NNP", "NNPS") and glued.is_title and glued.lower_.endswith(_DEMONYM_ENDINGS):
+        return glued
+    return None
+
+
+_SAY_LEMMAS = word_set("say report tell announce add confirm state estimate claim")
 
 
 # Nouns that stand for "how many" of what follows their "of": "the number of staff".
@@ -286,6 +331,10 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
                 own.lemma_.lower() in _CASUALTY_VERBS or main.lemma_.lower() in LIGHT_VERBS
             ):
                 return own, _own_preps(own)
+            if tok.dep_ == "nsubj" and (first := _verb_before_subject(head, tok)) is not None:
+                # "has killed two patients injured eight others": without commas the
+                # first verb's object is read as the second verb's subject.
+                return first, []
             if tok.dep_ in ("nsubj", "nsubjpass") and (said := _clause_before_speaker(head, tok)):
                 # "Gunmen killed 15 civilians rescue workers said": without its comma the
                 # say-clause swallowed the counted noun; the event is the clause before.
@@ -336,9 +385,20 @@ def _has_own_count(verb: Token) -> bool:
         return True
     return any(
         (t.like_num or t.lower_ in nums.VAGUE_PLURALS)
-        and not any(b.pos_ == "CCONJ" or b.text in ("&", ",") for b in doc[verb.i + 1 : t.i])
+        and not any(
+            b.pos_ == "CCONJ"
+            or b.text in ("&", ",")
+            # "eight injured due to four bombs": the count after a preposition is not
+            # the state's own object ("wounded over 100" is).
+            or b.dep_ in ("prep", "pcomp")
+            and b.lower_ not in _BOUND_PREPOSITIONS
+            for b in doc[verb.i + 1 : t.i]
+        )
         for t in doc[verb.i + 1 : verb.i + 4]
     )
+
+
+_BOUND_PREPOSITIONS = word_set("over under about around above below upwards nearly almost")
 
 
 def _own_clause_verb(start: Token) -> Token | None:
@@ -367,6 +427,24 @@ def _own_preps(verb: Token) -> list[str]:
     # "seven buildings reduced to rubble": a new state of the things, not a change in
     # how many there are.
     return [c.lower_ for c in verb.children if c.dep_ == "prep" and c.lower_ in ("to", "into")]
+
+
+def _verb_before_subject(verb: Token, subj: Token) -> Token | None:
+    """The verb right before a counted subject whose own verb already has a counted
+    object: "killed two patients injured eight others" -> killed."""
+    if verb.i < subj.i or verb.dep_ not in ("ccomp", "conj", "dep") or verb.head.pos_ != "VERB":
+        return None
+    first = verb.head
+    if first.i >= subj.left_edge.i or any(c.dep_ == "dobj" for c in first.children):
+        return None
+    between = subj.doc[first.i + 1 : subj.left_edge.i]
+    if any(not (t.pos_ in ("ADV", "PART") or t.dep_ in ("prt", "neg")) for t in between):
+        return None
+    counted_object = any(
+        c.dep_ == "dobj" and any(g.like_num or g.dep_ == "nummod" for g in c.subtree)
+        for c in verb.children
+    )
+    return first if counted_object else None
 
 
 def _clause_before_speaker(verb: Token, subj: Token) -> Token | None:
@@ -399,6 +477,8 @@ def _carried_noun(verb: Token, via: Token, start: Token) -> Token | None:
                     return counted
     if verb.lemma_.lower() not in LIGHT_VERBS:
         return None
+    if verb.dep_ in ("acl", "relcl") and verb.head.lemma_.lower() in EVENT_NOUNS:
+        return verb.head  # "death tolls ranging from 300", "losses totalling $5m"
     for tok in (start, via):
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:
