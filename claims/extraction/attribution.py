@@ -627,6 +627,12 @@ class Attributor:
             return None  # "the agency did not give a toll"
         subj = self._subject(verb)
         if subj is None:
+            if anchor.i > verb.i and _through_clause(verb, anchor):
+                # "... the Directorate of Health in east Aleppo reported that ...": the
+                # parse hung the speaker on a preposition before the verb.
+                words = _speaker_words_before(verb, _verb_group_start(verb) - 1)
+                if words and words[-1].pos_ != "PRON" and not self._in_quote(words[0]):
+                    return verb.doc[words[0].i : words[-1].i + 1].text
             return self._closing_speaker(verb, anchor)
         if (
             verb.dep_ == "conj"
@@ -720,14 +726,16 @@ def _ends_its_clause(verb: Token) -> bool:
     return nxt.pos_ in _CLOSING_TAIL_POS and nxt.text not in _OPEN_QUOTES + '"'
 
 
-def _speaker_words_before(verb: Token) -> list[Token]:
+def _speaker_words_before(
+    verb: Token, last: int | None = None, *, climb: bool = True
+) -> list[Token]:
     """The source's noun phrase written right before a say-verb, read from the words:
     names, a parenthesised short form, at most one common noun before a common head
     ("state media", "rescue workers"), and a source noun before a name ("news agency
     SANA"). A place named before an organisation is not part of it ("in northern Peru
     UNICEF said")."""
     doc = verb.doc
-    k = _verb_group_start(verb) - 1
+    k = _verb_group_start(verb) - 1 if last is None else last
     words: list[Token] = []
     common = 0
     while k >= 0:
@@ -780,6 +788,19 @@ def _speaker_words_before(verb: Token) -> list[Token]:
     places = [i for i, t in enumerate(words) if t.ent_type_ in ("GPE", "LOC")]
     if places and places[-1] + 1 < len(words):
         words = words[places[-1] + 1 :]
+    elif (
+        words
+        and climb
+        and all(t.ent_type_ in ("GPE", "LOC", "") and t.pos_ == "PROPN" for t in words)
+    ):
+        # "the Directorate of Health in east Aleppo reported": where the source sits.
+        j = words[0].i - 1
+        while j >= 0 and doc[j].pos_ in ("NOUN", "ADJ") and words[0].i - j <= 2:
+            j -= 1
+        if j > 0 and doc[j].lower_ in ("in", "at") and doc[j - 1].pos_ == "PROPN":
+            return _speaker_words_before(verb, j - 1, climb=False)
+        if len(places) == len(words):
+            return []
     while words and words[0].pos_ in ("ADP", "CCONJ", "PUNCT"):
         words = words[1:]
     if not words or words[-1].pos_ not in ("PROPN", "NOUN", "PRON"):
@@ -841,22 +862,49 @@ def _headline_source(sent: Span) -> str | None:
     if not text or text[-1] in '.!?"”’':
         return None
     words = [t for t in sent if not t.is_space]
-    while words and (
-        words[-1].text in _WIRE_NAMES
-        or words[-1].like_num
-        or words[-1].ent_type_ in ("DATE", "TIME")
-        or words[-1].is_punct
-        or words[-1].lower_.rstrip(".") in MONTHS
-        or words[-1].lower_ in WEEKDAYS
-    ):
-        words.pop()
-    if not words or words[-1].lower_ not in _HEADLINE_SOURCES:
+    size = -1
+    while words and len(words) != size:
+        size = len(words)
+        while words and (
+            words[-1].text in _WIRE_NAMES
+            or words[-1].like_num
+            or words[-1].ent_type_ in ("DATE", "TIME")
+            or words[-1].is_punct
+            or words[-1].lower_.rstrip(".") in MONTHS
+            or words[-1].lower_ in WEEKDAYS
+        ):
+            words.pop()
+        words = _drop_page_sections(words)
+    if not words:
         return None
     last = words[-1]
+    if (
+        last.is_upper
+        and last.is_alpha
+        and len(last.text) >= 3
+        and last.ent_type_ not in ("GPE", "LOC", "NORP")
+        and len(words) > 3
+        and words[-2].is_alpha
+        and words[-2].is_lower
+    ):
+        return last.text  # "... in latest round of bombing UNICEF"
+    if last.lower_ not in _HEADLINE_SOURCES:
+        return None
     start = last.i
     while start > sent.start and sent.doc[start - 1].lower_ in _HEADLINE_SOURCE_MODIFIERS:
         start -= 1
     return sent.doc[start : last.i + 1].text
+
+
+def _drop_page_sections(words: list[Token]) -> list[Token]:
+    """ "... Opera House State media - Region - World - Ahram": the sections and the
+    outlet a web page's title ends with, one to three capitalised words after a dash."""
+    for size in (1, 2, 3):
+        if len(words) > size + 1 and words[-size - 1].text in ("-", "|", "–", "—"):
+            tail = words[-size:]
+            if all(t.is_title or t.is_upper for t in tail):
+                return words[: -size - 1]
+    return words
 
 
 def _verb_group_start(verb: Token) -> int:

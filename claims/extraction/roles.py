@@ -453,7 +453,7 @@ def _clause_before_speaker(verb: Token, subj: Token) -> Token | None:
         return None
     for child in verb.children:
         if (
-            child.dep_ in ("ccomp", "parataxis")
+            child.dep_ in ("ccomp", "parataxis", "advcl")
             and child.pos_ in ("VERB", "AUX")
             and child.i < subj.left_edge.i
         ):
