@@ -15,13 +15,13 @@ REPORTING_VERBS = word_set(
     "say tell report estimate tweet claim warn announce state add confirm write note "
     "explain insist allege declare reveal indicate stress argue acknowledge admit "
     "publish document record count tally quote post told said call describe find show "
-    "suggest conclude forecast predict project register log cite"
+    "suggest conclude forecast predict project register log cite accuse"
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
 _OBJECT_REPORTING = word_set(
     "report estimate record count document tally confirm announce publish forecast predict "
-    "project register log cite"
+    "project register log cite accuse"
 )
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "dep", "oprd"})
 # Subjects of "show", "suggest" and the like that name no source.
@@ -30,6 +30,9 @@ _ANONYMOUS_SOURCE_RE = re.compile(
     r"(?:figures|data|statistics|numbers|results|estimates|records|it|this|video|videos|"
     r"footage|images?|pictures?|photos?|photographs?|clips?)",
     re.IGNORECASE,
+)
+_DOCUMENT_NOUNS = word_set(
+    "report study survey statement figure data statistic estimate record count tally analysis"
 )
 _TOLL_VERBS = word_set("put give raise revise lower set")
 _TOLL_NOUNS = word_set("toll figure number count total estimate tally")
@@ -151,7 +154,14 @@ def noun_phrase(head: Token) -> str | None:
         (
             c.left_edge.i
             for c in head.children
-            if c.dep_ in ("relcl", "acl", "appos") and c.i > head.i
+            if c.i > head.i
+            and (
+                c.dep_ in ("relcl", "acl", "appos")
+                # "the Department of Health in north Leeds": where it sits
+                or c.dep_ == "prep"
+                and c.lower_ in ("in", "at", "near")
+                and any(t.ent_type_ in ("GPE", "LOC") or t.pos_ == "PROPN" for t in c.subtree)
+            )
         ),
         default=None,
     )
@@ -317,6 +327,8 @@ class Attributor:
             for child in subj.children:
                 if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > subj.i:
                     return noun_phrase(child)
+        if subj.lemma_.lower() in _DOCUMENT_NOUNS and (compiler := _compiler_of(subj)):
+            return compiler  # "a report issued by the Syrian Network for Human Rights"
         if _ANONYMOUS_SOURCE_RE.fullmatch(subj.lower_):
             # "figures show", "a video filmed in the town showed": no one is named,
             # unless the figures are someone's ("his figures allege").
@@ -348,6 +360,12 @@ class Attributor:
             return before[-1] if before else subjects[0]
         if subjects:
             return subjects[0]
+        for aux in verb.children:
+            # "The Russians had on Saturday accused ...": the subject hung on the auxiliary.
+            if aux.dep_ == "aux" and aux.i < verb.i:
+                subj = next((c for c in aux.children if c.dep_ == "nsubj"), None)
+                if subj is not None:
+                    return subj
         for child in verb.children:
             if child.dep_ == "agent":
                 for obj in child.children:
@@ -481,6 +499,8 @@ class Attributor:
                 continue
             if self._in_quote(tok) and k is None:
                 continue
+            if not is_reporting_verb(tok) and not _is_ancestor(tok, anchor):
+                continue  # "put the toll at 45" states 45, not the figures around it
             name = self._covers(tok, anchor)
             if name:
                 distance = abs(tok.i - anchor.i)
@@ -498,12 +518,7 @@ class Attributor:
         subj = self._subject(verb)
         if subj is None:
             return False
-        lemma = subj.lemma_.lower()
-        return (
-            subj.pos_ in ("PROPN", "PRON")
-            or lemma in _SOURCE_NOUNS
-            or lemma.endswith(_AGENT_ENDINGS)
-        ) and not any(t.like_num for t in subj.subtree)
+        return not any(t.like_num or t.pos_ == "NUM" for t in subj.subtree)
 
     def _bare_closing_speaker(self, anchor: Token, sent: Span) -> str | None:
         """ "... left two dead and eight injured the Red Crescent (QRCS) has announced.":
@@ -527,6 +542,10 @@ class Attributor:
                 for t in doc[anchor.i + 1 : words[0].i]
             ):
                 return None
+            if any(_starts_new_clause(t, anchor) for t in doc[anchor.i + 1 : words[0].i]):
+                # "... killed 49 people over the weekend Idlib came under bombardment
+                # activists reported": the say-clause closes the next sentence.
+                return None
             if len(words) == 1 and words[0].pos_ == "PRON":
                 return self.resolve_pronoun(words[0])
             name = doc[words[0].i : words[-1].i + 1].text
@@ -548,6 +567,8 @@ class Attributor:
             after = verb.doc[verb.i + 1 : verb.sent.end]
             if any(t.pos_ in ("VERB", "AUX") or not _is_ancestor(verb, t) for t in after):
                 return None
+            if any(c.dep_ == "dobj" and c.i > verb.i for c in verb.children):
+                return None  # "... have found refuge in Idlib": the verb has its own object
         head = _closing_noun_phrase_head(verb)
         if head is None or self._in_quote(head):
             return None
@@ -666,7 +687,15 @@ class Attributor:
             # was said. Only a clause under the verb reports it.
             in_scope = _through_clause(verb, anchor)
         if not in_scope and verb.dep_ in ("parataxis", "advcl", "ccomp", "conj"):
-            in_scope = _is_ancestor(verb.head, anchor) and verb.i > anchor.i
+            in_scope = (
+                _is_ancestor(verb.head, anchor)
+                and verb.i > anchor.i
+                # "... killed 49 people the province came under fire activists reported":
+                # the say-clause closes the next, run-on sentence.
+                and not any(
+                    _starts_new_clause(t, anchor) for t in verb.doc[anchor.i + 1 : subj.left_edge.i]
+                )
+            )
         if not in_scope and verb.dep_ == "relcl" and _closes_sentence(verb, subj):
             # "... killed 37 civilians the Observatory said on Monday.": without its
             # comma the say-clause is parsed as a relative clause of the last noun.
@@ -700,6 +729,26 @@ class Attributor:
         return None
 
 
+def _starts_new_clause(verb: Token, anchor: Token) -> bool:
+    """A finite verb after the figure with a subject of its own that counts nothing, or
+    a verb joined to the clause before with neither subject nor object ("... killed 49
+    people over the weekend Idlib province came under bombardment")."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("conj", "parataxis", "ROOT"):
+        return False
+    if (
+        verb.dep_ == "conj"
+        and verb.head.i < anchor.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in verb.children)
+    ):
+        return True
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass")
+        and c.i > anchor.i
+        and not any(t.like_num or t.pos_ == "NUM" for t in c.subtree)
+        for c in verb.children
+    )
+
+
 def _bare_say_verb(verb: Token) -> bool:
     # The parse of a comma-less sentence may tag a say-verb as a noun's modifier; its
     # past form still reads as a verb.
@@ -716,6 +765,10 @@ _CLOSING_TAIL_POS = frozenset({"ADP", "SCONJ", "PUNCT", "ADV", "PART", "SPACE"})
 def _ends_its_clause(verb: Token) -> bool:
     doc = verb.doc
     k = verb.i + 1
+    if verb.lemma_.lower() == "tell":
+        # "a field source told SANA reporter", "told reporters on Monday"
+        while k < len(doc) and k - verb.i <= 3 and doc[k].pos_ in ("PROPN", "NOUN", "DET", "ADJ"):
+            k += 1
     if k >= len(doc) or doc[k].is_sent_start:
         return True
     nxt = doc[k]
@@ -941,6 +994,7 @@ def _closing_noun_phrase_head(verb: Token) -> Token | None:
 
 
 _NAME_ENTITIES = ("ORG", "PERSON", "NORP")
+_SAY_ONLY = word_set("say add claim insist state")
 _PLACE_PREPOSITIONS = word_set("in at near on from into across around inside outside")
 # Wire services and page furniture that follow a headline's own source.
 _WIRE_NAMES = frozenset({"AFP", "Reuters", "AP", "Print", "Tweet", "Views", "Related", "|", "-"})
@@ -1038,9 +1092,16 @@ def _has_own_source(gap: str) -> bool:
 def _through_clause(verb: Token, tok: Token) -> bool:
     """True when `tok` sits under a clause of `verb` rather than its object."""
     cur = tok
+    clause_below = False
     for _ in range(50):
         if cur.head.i == verb.i:
+            if cur.dep_ == "dobj" and clause_below and verb.lemma_.lower() in _SAY_ONLY:
+                # "State media said attacks by insurgents killed 20": a clause without
+                # "that" parsed as the object, with the figure under its verb.
+                return True
             return cur.dep_ in _CLAUSE_DEPS
+        if cur.pos_ == "VERB" and cur.i != tok.i:
+            clause_below = True
         if cur.head.i == cur.i:
             return False
         cur = cur.head

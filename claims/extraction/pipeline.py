@@ -22,9 +22,11 @@ from .lexicon import MEASURE_UNITS, MONTHS, PERSON_UNITS, TIME_UNITS
 from .numbers import CURRENCY_WORDS, word_set
 from .roles import (
     EVENT_NOUNS,
+    RESULT_STATES,
     event_lemma,
     find_event,
     find_unit,
+    headline_verb,
     trend_of,
     unit_from_context,
     unit_lemma,
@@ -280,10 +282,41 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
                 found.append(claim)
+        found = _share_listed_events(found, doc, base)
         shared = _share_from_to_units(_share_elided_units(found, text, base), text, base)
         shared = _share_restated_readings(shared, text, base)
         out.extend(measures.annotate(doc, shared, base))
     return out
+
+
+_LIST_POS = frozenset({"NOUN", "PROPN", "CCONJ", "PUNCT", "SPACE"})
+
+
+def _share_listed_events(claims: list[ExtractedClaim], doc: Doc, base: int) -> list[ExtractedClaim]:
+    """ "destroying two command posts six arms caches two tanks": counts listed one after
+    the other, with only their nouns between them, take part in the same event."""
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        if (
+            prev.event is None
+            or cur.event == prev.event
+            or prev.unit is None
+            or cur.unit is None
+            or prev.kind != "count"
+            or cur.kind != "count"
+        ):
+            continue
+        between = doc.char_span(prev.end - base, cur.start - base, alignment_mode="contract")
+        if between is None or len(between) == 0 or len(between) > 5:
+            continue
+        listed = all(
+            (t.pos_ in _LIST_POS or t.pos_ == "ADJ" and t.lower_ not in RESULT_STATES)
+            and t.text not in (".", ";", ":")
+            for t in between
+        )
+        if listed and any(t.pos_ == "NOUN" for t in between):
+            claims[k] = dataclasses.replace(cur, event=prev.event, trend=prev.trend)
+    return claims
 
 
 def _share_restated_readings(
@@ -335,7 +368,7 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
             claims[k] = dataclasses.replace(cur, unit=prev.unit)
             continue
         if prev.unit not in PERSON_UNITS and not (
-            prev.event in HIGH_STAKES and cur.event in HIGH_STAKES
+            prev.event in _CASUALTY_EVENTS and cur.event in _CASUALTY_EVENTS
         ):
             # Casualties are people, whatever noun the first count used ("83
             # extremists died while more than 100 were left wounded").
@@ -347,7 +380,12 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
         if cur.unit is not None and not (cur.unit == prev.unit and _MORE_RE.match(after)):
             continue
         between = text[prev.end - base : cur.start - base]
-        if len(between) <= 60 and _ELISION_RE.search(between):
+        casualties = prev.event in _CASUALTY_EVENTS and cur.event in _CASUALTY_EVENTS
+        if len(between) <= 60 and (
+            _ELISION_RE.search(between) or casualties and len(between) <= 40
+        ):
+            # "More than 30 people were injured at least three killed": the commas
+            # stripped, casualties after casualties still count the same people.
             # "20 women were killed and dozens more injured": more people, not
             # necessarily more of the same group.
             unit = "people" if _MORE_RE.match(after) else prev.unit
@@ -355,6 +393,7 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
     return claims
 
 
+_CASUALTY_EVENTS = HIGH_STAKES | {"hurt", "dead"}
 _OF_THEM_RE = re.compile(r"\s+of\s+(?:them|those|these|whom)\b")
 _PLACE_PREP_RE = re.compile(
     r"\s+(in|at|on|from|for)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}\s+(?:and\s+)?$"
@@ -456,6 +495,8 @@ def _assemble(
     if kind == "money" and not no_event and (noun := _event_noun_after(doc, cand)) is not None:
         event_tok, preps = noun, []  # "a €40m fine", whatever the tagger made of "fine"
     event = event_lemma(event_tok) if event_tok is not None else None
+    if not no_event and (verb := headline_verb(text, cand.start)) is not None:
+        event, event_tok, preps = verb, None, []
     if (
         kind == "count"
         and unit is None

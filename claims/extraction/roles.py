@@ -58,7 +58,7 @@ EVENT_NOUNS = word_set(
 LIGHT_VERBS = word_set(
     "be have post report record announce unveil show make see face incur suffer book "
     "deliver take hand impose give set put issue leave list count document include reach "
-    "total stand find register log contain include comprise amount range top exceed"
+    "total stand find register log contain include comprise amount range top exceed result"
 )
 # States a count of people is left in; the word after the count names the event.
 RESULT_STATES: dict[str, str] = {
@@ -163,6 +163,13 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
                             return _usable_unit(obj), True
                         return None, True
     head = tok.head
+    doc = anchor.doc
+    if (
+        span_end + 1 < len(doc)
+        and doc[span_end].lower_ in RESULT_STATES
+        and doc[span_end + 1].pos_ in ("PUNCT", "ADP", "SPACE")
+    ):
+        return None, False  # "leave 22 dead - Daily Sabah": a count of the dead
     if (
         tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
         and head.pos_ in _NOUNISH
@@ -171,7 +178,6 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
         and not _is_number_word(head)
     ):
         return _usable_unit(_glued_counted_noun(tok, head) or head), False
-    doc = anchor.doc
     if span_end + 1 < len(doc) and doc[span_end].lower_ in _BE_FORMS:
         # "Of the victims at least 96 were children": what the count is, named after "be".
         noun = doc[span_end + 1]
@@ -235,6 +241,8 @@ _AMOUNT_NOUNS = word_set(
 )
 
 
+# Groups counted by their "of" despite an action-like ending: "a population of 1.5 million".
+_COUNTED_GROUPS = word_set("population congregation delegation generation")
 # Nouns of action whose "of" names who or what is acted on: "the release of 12".
 _ACTION_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ure", "ing", "ase", "al")
 
@@ -255,7 +263,7 @@ def unit_from_context(anchor: Token) -> Token | None:
             lemma not in _AMOUNT_NOUNS
             and lemma not in EVENT_NOUNS
             and noun.lower_ not in TIME_UNITS
-            and not lemma.endswith(_ACTION_ENDINGS)
+            and (not lemma.endswith(_ACTION_ENDINGS) or lemma in _COUNTED_GROUPS)
         ):
             return noun
         return None
@@ -327,6 +335,8 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
             continue
         if head.pos_ == "VERB" or (head.pos_ == "AUX" and head.dep_ not in ("aux", "auxpass")):
             main = _causative_target(head)
+            if own is None and main.lemma_.lower() in LIGHT_VERBS:
+                own = _state_modifier(start)
             if own is not None and (
                 own.lemma_.lower() in _CASUALTY_VERBS or main.lemma_.lower() in LIGHT_VERBS
             ):
@@ -345,8 +355,14 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
             noun = _carried_noun(main, tok, start)
             if noun is not None:
                 return noun, []
+            if main.lemma_.lower() in LIGHT_VERBS and start.lemma_.lower() in EVENT_NOUNS:
+                return start, []  # "resulting in at least 49 civilian deaths"
             return main, preps
         if head.pos_ == "NOUN" and head.lemma_.lower() in EVENT_NOUNS and head.i != start.i:
+            if own is not None and preps:
+                # "during the air strikes with 18 bodies pulled from the rubble": what
+                # the counted noun's own participle says happened to it.
+                return own, _own_preps(own)
             if tok.dep_ == "prep":
                 preps[-1:] = []  # "increase of 5%" is a change, not a level
             return head, preps
@@ -412,6 +428,18 @@ def _own_clause_verb(start: Token) -> Token | None:
             and child.lemma_.lower() not in _REPORTED_PARTICIPLES
             and not _has_own_count(child)
         ):
+            return child
+    return None
+
+
+def _state_modifier(start: Token) -> Token | None:
+    """ "a haven for thousands of displaced Syrians": under a light verb, the state the
+    counted noun's participle names is what the figure is about."""
+    noun = start
+    if start.lower_ in nums.VAGUE_PLURALS or start.like_num:
+        noun = _of_object(start) or start
+    for child in noun.children:
+        if child.dep_ == "amod" and child.i < noun.i and child.lower_ in RESULT_STATES:
             return child
     return None
 
@@ -558,6 +586,26 @@ def _particle(verb: Token) -> str | None:
     for child in verb.children:
         if child.dep_ == "prt":
             return child.lower_
+    return None
+
+
+def headline_verb(doc_text: str, start: int) -> str | None:
+    """ "Israeli Strike on Syrian Town Kills 5 Soldiers": in a title-case headline the
+    tagger reads the verb before the count as a name; a capitalised casualty verb right
+    before the figure is its event."""
+    end = start
+    while end > 0 and doc_text[end - 1] == " ":
+        end -= 1
+    begin = end
+    while begin > 0 and doc_text[begin - 1].isalpha():
+        begin -= 1
+    word = doc_text[begin:end]
+    if not word[:1].isupper() or not word[1:].islower():
+        return None
+    low = word.lower()
+    for lemma in (low, low[:-1], low[:-2]):
+        if lemma in _CASUALTY_VERBS and low in (lemma, lemma + "s", lemma + "es", lemma + "d"):
+            return lemma
     return None
 
 
