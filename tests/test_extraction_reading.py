@@ -82,6 +82,18 @@ EVENTS = [
         "kill",
     ),
     ("Shelling wounded 14 people in northern Gaza medics said.", "14", "wound"),
+    # A past form after "and" that the tagger read as an adjective of the count.
+    ("The war has killed more than 300,000 people and displaced millions.", "millions", "displace"),
+    ("The quake destroyed 900 homes and injured hundreds.", "hundreds", "injure"),
+    # The counted noun's participle after "thousands of".
+    ("Aid groups pleaded for thousands of civilians trapped in the old city.", "thousands", "trap"),
+    # A say-clause hung under the verb that took the figure.
+    (
+        "Rockets killed 5 people and wounded at least 50 a monitoring group said.",
+        "at least 50",
+        "wound",
+    ),
+    ("Headline Crash Leaves Dozens Hurt on Motorway", "Dozens", "hurt"),
 ]
 
 
@@ -262,6 +274,20 @@ ATTRIBUTIONS = [
         "83",
         "John Smith",
     ),
+    # A say-clause closing the sentence covers the figures of both coordinated verbs.
+    (
+        "Rockets killed 5 people and wounded at least 50 a monitoring group said.",
+        "5",
+        "monitoring group",
+    ),
+    # A verb that only finds things is no closing say-clause.
+    ("65 bodies of civilians found in a town taken from the militants", "65", None),
+    # A place after a name is cut; an organisation after "at" is not.
+    (
+        "A source at the Aleppo Police Command told SANA that 9 people were injured.",
+        "9",
+        "source at the Aleppo Police Command",
+    ),
 ]
 
 
@@ -324,6 +350,9 @@ UNITS = [
         "more than 100",
         "militant",
     ),
+    # A determiner starts the next noun phrase; a headline verb is not a unit.
+    ("Rockets wounded at least 50 a monitoring group said.", "at least 50", None),
+    ("Terrorist Attack on Capital kill 5 injure 50", "5", None),
 ]
 
 

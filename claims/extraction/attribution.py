@@ -160,7 +160,8 @@ def noun_phrase(head: Token) -> str | None:
                 # "the Department of Health in north Leeds": where it sits
                 or c.dep_ == "prep"
                 and c.lower_ in ("in", "at", "near")
-                and any(t.ent_type_ in ("GPE", "LOC") or t.pos_ == "PROPN" for t in c.subtree)
+                and all(t.ent_type_ in ("GPE", "LOC") for t in c.subtree if t.pos_ == "PROPN")
+                and any(t.pos_ == "PROPN" for t in c.subtree)
             )
         ),
         default=None,
@@ -184,7 +185,9 @@ def noun_phrase(head: Token) -> str | None:
             tokens = tokens[:idx]
             break
     for idx, t in enumerate(tokens):
-        if t.i < head.i and t.text in (",", "(", "“", "”", '"'):
+        if t.i < head.i and (t.text in (",", "(", "“", "”", '"') or t.like_num):
+            # "wounded at least 50 a monitoring group said": a count glued on before
+            # the speaker is the clause's, not the name's.
             start = idx + 1
     words = _strip_the(tokens[start:])
     if not words:
@@ -739,6 +742,7 @@ def _starts_new_clause(verb: Token, anchor: Token) -> bool:
         verb.dep_ == "conj"
         and verb.head.i < anchor.i
         and not any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in verb.children)
+        and not any(t.like_num for t in verb.doc[verb.i + 1 : verb.i + 4])
     ):
         return True
     return any(
@@ -752,9 +756,15 @@ def _starts_new_clause(verb: Token, anchor: Token) -> bool:
 def _bare_say_verb(verb: Token) -> bool:
     # The parse of a comma-less sentence may tag a say-verb as a noun's modifier; its
     # past form still reads as a verb.
-    return verb.tag_ in ("VBD", "VBN", "VBZ", "VBP") and (
-        is_reporting_verb(verb) or verb.lemma_.lower() in REPORTING_VERBS
+    if verb.lemma_.lower() not in _BARE_SAY_VERBS or verb.tag_ not in ("VBD", "VBN", "VBZ", "VBP"):
+        return False
+    # "65 bodies found in the town" is no say-clause; "the Red Crescent has announced" is.
+    return verb.tag_ != "VBN" or (
+        verb.i > 0 and verb.doc[verb.i - 1].lower_ in ("has", "have", "had")
     )
+
+
+_BARE_SAY_VERBS = word_set("say tell report announce add confirm state claim write tweet warn")
 
 
 # Words a closing say-verb may be followed by without reporting a clause of its own:

@@ -26,10 +26,10 @@ from .roles import (
     event_lemma,
     find_event,
     find_unit,
-    headline_verb,
     trend_of,
     unit_from_context,
     unit_lemma,
+    verb_before_figure,
 )
 from .scoring import HIGH_STAKES, checkworthiness
 from .spans import QUICK_RE, Candidate, SentenceScanner
@@ -495,7 +495,7 @@ def _assemble(
     if kind == "money" and not no_event and (noun := _event_noun_after(doc, cand)) is not None:
         event_tok, preps = noun, []  # "a €40m fine", whatever the tagger made of "fine"
     event = event_lemma(event_tok) if event_tok is not None else None
-    if not no_event and (verb := headline_verb(text, cand.start)) is not None:
+    if not no_event and (verb := verb_before_figure(text, cand.start)) is not None:
         event, event_tok, preps = verb, None, []
     if (
         kind == "count"

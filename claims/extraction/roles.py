@@ -174,7 +174,10 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
         tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
         and head.pos_ in _NOUNISH
         and head.i > tok.i
+        # "wounded at least 50 a monitoring group said": a determiner starts another noun
+        and not any(t.dep_ == "det" for t in doc[tok.i + 1 : head.i] if t.head.i == head.i)
         and head.lower_ not in _NOT_UNITS
+        and head.lower_ not in _CASUALTY_VERBS  # "kill 5 injure 50": a headline's verb
         and not _is_number_word(head)
     ):
         return _usable_unit(_glued_counted_noun(tok, head) or head), False
@@ -191,6 +194,8 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
             continue
         if t.pos_ in ("ADJ", "ADV") or t.text in ("(", ")") or t.lower_ == "sic":
             continue
+        if t.lower_ in _CASUALTY_VERBS:
+            return None, False  # "Attack on Damascus kill 5 injure 50": a headline's verb
         if t.pos_ == "NOUN" or t.tag_ == "NNPS":
             # take the last noun of a compound: "aid trucks"
             while (
@@ -338,13 +343,27 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
             if own is None and main.lemma_.lower() in LIGHT_VERBS:
                 own = _state_modifier(start)
             if own is not None and (
-                own.lemma_.lower() in _CASUALTY_VERBS or main.lemma_.lower() in LIGHT_VERBS
+                own.lemma_.lower() in _CASUALTY_VERBS
+                or own.lower_ in RESULT_STATES
+                or main.lemma_.lower() in LIGHT_VERBS
             ):
                 return own, _own_preps(own)
             if tok.dep_ == "nsubj" and (first := _verb_before_subject(head, tok)) is not None:
                 # "has killed two patients injured eight others": without commas the
                 # first verb's object is read as the second verb's subject.
                 return first, []
+            if (
+                tok.dep_ == "nsubj"
+                and is_reporting_verb(head)
+                and head.dep_ in ("ccomp", "conj", "parataxis")
+                and head.head.pos_ == "VERB"
+                and head.head.i < tok.left_edge.i
+                # "shows 40 journalists reported detained": a report of a state
+                and not any(c.dep_ in ("xcomp", "ccomp", "oprd") for c in head.children)
+            ):
+                # "wounded at least 50 a monitoring group said": the say-clause hung under
+                # the verb whose object the figure is.
+                return head.head, []
             if tok.dep_ in ("nsubj", "nsubjpass") and (said := _clause_before_speaker(head, tok)):
                 # "Gunmen killed 15 civilians rescue workers said": without its comma the
                 # say-clause swallowed the counted noun; the event is the clause before.
@@ -386,8 +405,8 @@ def _result_state(start: Token) -> Token | None:
     if k >= len(doc):
         return None
     tok = doc[k]
-    if tok.lower_ not in RESULT_STATES or tok.pos_ not in ("ADJ", "VERB", "NOUN"):
-        return None
+    if tok.lower_ not in RESULT_STATES or tok.pos_ not in ("ADJ", "VERB", "NOUN", "PROPN"):
+        return None  # "Dozens Hurt in Bus Blast": a title-case state reads as a name
     if _has_own_count(tok):
         return None
     return tok
@@ -420,11 +439,14 @@ _BOUND_PREPOSITIONS = word_set("over under about around above below upwards near
 def _own_clause_verb(start: Token) -> Token | None:
     """The verb of a participle or relative clause on the counted noun, past reporting
     participles: "212 people recorded killed" -> killed."""
-    for child in start.children:
+    nouns = [start]
+    if start.lower_ in nums.VAGUE_PLURALS and (counted := _of_object(start)) is not None:
+        nouns.append(counted)  # "thousands of civilians trapped in the city"
+    for noun, child in ((n, c) for n in nouns for c in n.children):
         if (
             child.dep_ in ("acl", "relcl")
             and child.pos_ == "VERB"
-            and child.i > start.i
+            and child.i > noun.i
             and child.lemma_.lower() not in _REPORTED_PARTICIPLES
             and not _has_own_count(child)
         ):
@@ -589,10 +611,10 @@ def _particle(verb: Token) -> str | None:
     return None
 
 
-def headline_verb(doc_text: str, start: int) -> str | None:
-    """ "Israeli Strike on Syrian Town Kills 5 Soldiers": in a title-case headline the
-    tagger reads the verb before the count as a name; a capitalised casualty verb right
-    before the figure is its event."""
+def verb_before_figure(doc_text: str, start: int) -> str | None:
+    """A casualty verb written right before the figure that the tagger did not read as
+    its verb: capitalised in a title-case headline ("Strike on Town Kills 5 Soldiers"),
+    or a past form after "and" read as an adjective ("and displaced millions")."""
     end = start
     while end > 0 and doc_text[end - 1] == " ":
         end -= 1
@@ -600,11 +622,22 @@ def headline_verb(doc_text: str, start: int) -> str | None:
     while begin > 0 and doc_text[begin - 1].isalpha():
         begin -= 1
     word = doc_text[begin:end]
-    if not word[:1].isupper() or not word[1:].islower():
-        return None
     low = word.lower()
-    for lemma in (low, low[:-1], low[:-2]):
+    if word.islower():
+        # "killed 280000 people and displaced millions": the parse read the verb as an
+        # adjective of the count; a past form right before the figure still takes it.
+        forms = (low[:-1], low[:-2]) if low.endswith("ed") else ()
+        before = doc_text[max(0, begin - 5) : begin].lower()
+        if not before.endswith(("and ", "or ")):
+            return None
+    elif word[:1].isupper() and word[1:].islower():
+        forms = (low, low[:-1], low[:-2])
+    else:
+        return None
+    for lemma in forms:
         if lemma in _CASUALTY_VERBS and low in (lemma, lemma + "s", lemma + "es", lemma + "d"):
+            return lemma
+        if lemma in _CASUALTY_VERBS and low == lemma + "ed":
             return lemma
     return None
 
