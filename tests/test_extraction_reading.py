@@ -288,6 +288,16 @@ ATTRIBUTIONS = [
         "9",
         "source at the Aleppo Police Command",
     ),
+    # A headline credited after a colon.
+    ("Bombs in the old city kill 13 fighters: monitor.", "13", "monitor"),
+    ("Flood kills 40 in delta: state media", "40", "state media"),
+    # A semicolon ends what a following say-clause covers.
+    (
+        "A blast killed at least six people; the agency has called the attack a crime.",
+        "at least six",
+        None,
+    ),
+    ("The storm destroyed 200 homes; officials have described the damage as severe.", "200", None),
 ]
 
 

@@ -504,6 +504,8 @@ class Attributor:
                 continue
             if not is_reporting_verb(tok) and not _is_ancestor(tok, anchor):
                 continue  # "put the toll at 45" states 45, not the figures around it
+            if tok.i > anchor.i and any(t.text == ";" for t in self.doc[anchor.i : tok.i]):
+                continue  # "killed six and wounded dozens; SANA has called the attack ..."
             name = self._covers(tok, anchor)
             if name:
                 distance = abs(tok.i - anchor.i)
@@ -922,6 +924,10 @@ def _headline_source(sent: Span) -> str | None:
     """ "Air raids kill 18 civilians in Aleppo Monitor AFP Saturday 16 Jul 2016": a
     headline credits its source by naming it last, before the wire and the date."""
     text = sent.text.rstrip()
+    if (credit := _COLON_CREDIT_RE.search(text)) and credit.group(1).split()[-1].lower() in (
+        _HEADLINE_SOURCES
+    ):
+        return credit.group(1)  # "Bombs kill 13 fighters: monitor."
     if not text or text[-1] in '.!?"”’':
         return None
     words = [t for t in sent if not t.is_space]
@@ -957,6 +963,10 @@ def _headline_source(sent: Span) -> str | None:
     while start > sent.start and sent.doc[start - 1].lower_ in _HEADLINE_SOURCE_MODIFIERS:
         start -= 1
     return sent.doc[start : last.i + 1].text
+
+
+# A headline credited after a colon: "Bombs kill 13 fighters: monitor".
+_COLON_CREDIT_RE = re.compile(r":\s*((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)\.?$")
 
 
 def _drop_page_sections(words: list[Token]) -> list[Token]:
