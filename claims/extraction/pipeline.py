@@ -23,12 +23,14 @@ from .numbers import CURRENCY_WORDS, word_set
 from .roles import (
     DOWN_VERBS,
     EVENT_NOUNS,
+    RESULT_STATES,
     event_lemma,
     find_event,
     find_unit,
     trend_of,
     unit_from_context,
     unit_lemma,
+    verb_before_figure,
 )
 from .scoring import HIGH_STAKES, checkworthiness
 from .spans import QUICK_RE, Candidate, SentenceScanner
@@ -146,7 +148,9 @@ def line_break_boundaries(doc: Doc) -> Doc:
     them into the next paragraph."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        after_break = prev.is_space and "\n" in prev.text and not tok.is_space
+        # A run of tabs is page layout too: "... facility. - QRCS\t \t Between ...".
+        after_break = prev.is_space and ("\n" in prev.text or "\t" in prev.text)
+        after_break = after_break and not tok.is_space
         run_on = tok.text in _RUN_ON_STARTERS and prev.is_alpha and prev.text[:1].islower()
         if after_break or run_on or _after_dateline(doc, tok):
             tok.is_sent_start = True
@@ -309,10 +313,41 @@ def _claims_from_doc(doc: Doc, base: int) -> list[ExtractedClaim]:
             claim = _assemble(doc, text, sent, cand, base, attributor)
             if claim is not None:
                 found.append(claim)
+        found = _share_listed_events(found, doc, base)
         shared = _share_from_to_units(_share_elided_units(found, text, base), text, base)
         shared = _share_restated_readings(shared, text, base)
         out.extend(measures.annotate(doc, shared, base))
     return out
+
+
+_LIST_POS = frozenset({"NOUN", "PROPN", "CCONJ", "PUNCT", "SPACE"})
+
+
+def _share_listed_events(claims: list[ExtractedClaim], doc: Doc, base: int) -> list[ExtractedClaim]:
+    """ "destroying two command posts six arms caches two tanks": counts listed one after
+    the other, with only their nouns between them, take part in the same event."""
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        if (
+            prev.event is None
+            or cur.event == prev.event
+            or prev.unit is None
+            or cur.unit is None
+            or prev.kind != "count"
+            or cur.kind != "count"
+        ):
+            continue
+        between = doc.char_span(prev.end - base, cur.start - base, alignment_mode="contract")
+        if between is None or len(between) == 0 or len(between) > 5:
+            continue
+        listed = all(
+            (t.pos_ in _LIST_POS or t.pos_ == "ADJ" and t.lower_ not in RESULT_STATES)
+            and t.text not in (".", ";", ":")
+            for t in between
+        )
+        if listed and any(t.pos_ == "NOUN" for t in between):
+            claims[k] = dataclasses.replace(cur, event=prev.event, trend=prev.trend)
+    return claims
 
 
 def _share_restated_readings(
@@ -352,9 +387,23 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
     """
     for k in range(1, len(claims)):
         prev, cur = claims[k - 1], claims[k]
-        if cur.kind != "count" or prev.kind != "count" or prev.unit not in PERSON_UNITS:
+        if cur.kind != "count" or prev.kind != "count" or prev.unit is None:
             continue
         after = text[cur.end - base : cur.end - base + 8].lower()
+        if cur.unit is None and _OF_THEM_RE.match(after):
+            # "14,456 deaths, 110 of them in mines": a part of what was just counted.
+            claims[k] = dataclasses.replace(cur, unit=prev.unit)
+            continue
+        if cur.unit is None and _parallel_places(text, prev, cur, base):
+            # "150 bodies in Leeds 100 in York and 40 in Hull": a list of the same thing.
+            claims[k] = dataclasses.replace(cur, unit=prev.unit)
+            continue
+        if prev.unit not in PERSON_UNITS and not (
+            prev.event in _CASUALTY_EVENTS and cur.event in _CASUALTY_EVENTS
+        ):
+            # Casualties are people, whatever noun the first count used ("83
+            # extremists died while more than 100 were left wounded").
+            continue
         if cur.unit == "other":
             # "killed nine children and 14 others": others of the people counted before.
             claims[k] = dataclasses.replace(cur, unit="people")
@@ -362,12 +411,43 @@ def _share_elided_units(claims: list[ExtractedClaim], text: str, base: int) -> l
         if cur.unit is not None and not (cur.unit == prev.unit and _MORE_RE.match(after)):
             continue
         between = text[prev.end - base : cur.start - base]
-        if len(between) <= 60 and _ELISION_RE.search(between):
+        casualties = prev.event in _CASUALTY_EVENTS and cur.event in _CASUALTY_EVENTS
+        if len(between) <= 60 and (
+            _ELISION_RE.search(between) or casualties and len(between) <= 40
+        ):
+            # "More than 30 people were injured at least three killed": the commas
+            # stripped, casualties after casualties still count the same people.
             # "20 women were killed and dozens more injured": more people, not
             # necessarily more of the same group.
             unit = "people" if _MORE_RE.match(after) else prev.unit
             claims[k] = dataclasses.replace(cur, unit=unit)
     return claims
+
+
+_CASUALTY_EVENTS = HIGH_STAKES | {"hurt", "dead"}
+_OF_THEM_RE = re.compile(r"\s+of\s+(?:them|those|these|whom)\b")
+_PLACE_PREP_RE = re.compile(
+    r"\s+(in|at|on|from|for)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3}\s+(?:and\s+)?$"
+)
+
+
+def _parallel_places(text: str, prev: ExtractedClaim, cur: ExtractedClaim, base: int) -> bool:
+    """ "150 cars in Leeds 100 in York": each figure followed by the same preposition and
+    a name, the later ones without their noun."""
+    between = text[prev.end - base : cur.start - base]
+    if len(between) > 60:
+        return False
+    m = _PLACE_PREP_RE.search(between)
+    if m is None:
+        return False
+    if m.start() > 0:
+        # The first figure's noun, and its verb, stand between: "150 bodies were
+        # counted in Leeds 100 in York".
+        words = between[: m.start()].split()
+        if not words or not words[0].lower().startswith(prev.unit[:3]) or len(words) > 3:
+            return False
+    after = text[cur.end - base : cur.end - base + 6].lower()
+    return after.startswith(f" {m.group(1)} ")
 
 
 def _share_from_to_units(
@@ -382,7 +462,21 @@ def _share_from_to_units(
         before = text[max(0, prev.start - base - 6) : prev.start - base]
         if _TO_RE.fullmatch(between) and _FROM_RE.search(before):
             claims[k - 1] = dataclasses.replace(prev, unit=cur.unit, kind=cur.kind)
+    for k in range(1, len(claims)):
+        prev, cur = claims[k - 1], claims[k]
+        if cur.unit is not None or prev.unit is None or cur.kind != "count":
+            continue
+        before = text[max(0, prev.start - base - 20) : prev.start - base]
+        between = text[prev.end - base : cur.start - base]
+        if _FROM_BEFORE_RE.search(before) and _TO_AT_END_RE.search(between) and len(between) < 90:
+            # "dropped from 3.4 million tonnes before the war to 1.5 million": the new
+            # level is in the old level's unit, and shares its event.
+            claims[k] = dataclasses.replace(cur, unit=prev.unit, kind=prev.kind, event=prev.event)
     return claims
+
+
+_FROM_BEFORE_RE = re.compile(r"\bfrom\s+(?:an?\s+|the\s+)?(?:average\s+|estimated\s+)?$", re.I)
+_TO_AT_END_RE = re.compile(r"\bto\s+$")
 
 
 def _assemble(
@@ -432,6 +526,8 @@ def _assemble(
     if kind == "money" and not no_event and (noun := _event_noun_after(doc, cand)) is not None:
         event_tok, preps = noun, []  # "a €40m fine", whatever the tagger made of "fine"
     event = event_lemma(event_tok) if event_tok is not None else None
+    if not no_event and (verb := verb_before_figure(text, cand.start)) is not None:
+        event, event_tok, preps = verb, None, []
     if (
         kind == "count"
         and unit is None
