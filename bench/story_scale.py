@@ -137,6 +137,8 @@ def fill(articles: int, claims_per_article: int, seed: int) -> None:
             published = first_day + timedelta(days=rng.randrange(3))
             features = vocab.features(rng, theme)
             keys = feature_keys(features)
+            # Stored with their keys, as article_features_store keeps them.
+            features["keys"] = sorted(keys)
             frequency.update(keys)
             days.add(published.date())
             for key in _lookup_keys(keys):
