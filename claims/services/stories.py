@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from claims.extraction import ArticleFeatures, content_words, name_key
 from claims.models import Article, Claim, KeyFrequency, Quantity, Story, StoryKey
@@ -206,6 +206,12 @@ def _similarity(mine: set[str], mine_norm: float, other: set[str], squared: dict
     return dot / (mine_norm * norm) if dot and norm else 0.0
 
 
+def _idf_of(count: int | None, total: int | None) -> float:
+    # A prior of articles that have none of the keys: in a young database every key
+    # seems common, and the few articles there are would never match.
+    return math.log(((total or 0) + _IDF_PRIOR + 1) / ((count or 0) + 1))
+
+
 def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, float]:
     """Inverse document frequency of each key; ``known`` ones are not looked up again."""
     known = known or {}
@@ -215,32 +221,36 @@ def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, flo
     rows = dict(
         KeyFrequency.objects.filter(key__in=[*wanted, _TOTAL_KEY]).values_list("key", "articles")
     )
-    # A prior of articles that have none of the keys: in a young database every key
-    # seems common, and the few articles there are would never match.
-    total = rows.get(_TOTAL_KEY, 0) + _IDF_PRIOR
-    found = {k: math.log((total + 1) / (rows.get(k, 0) + 1)) for k in wanted}
-    return {**known, **found}
+    total = rows.get(_TOTAL_KEY, 0)
+    return {**known, **{k: _idf_of(rows.get(k), total) for k in wanted}}
 
 
 def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dict[str, float]]:
     """Stories sharing a place, name or figure within the window, rarest shared first,
-    and the idf of the keys that ranked them (when there were more than enough)."""
+    and the idf of the shared keys."""
     lookup = _lookup_keys(keys)
     if not lookup:
         return [], {}
     day = article_day(article)
-    # One query on the (key, day) index for all the article's keys.
-    rows = StoryKey.objects.filter(
-        key__in=lookup,
-        day__gte=day - timedelta(days=WINDOW_DAYS),
-        day__lte=day + timedelta(days=WINDOW_DAYS),
-    ).values_list("story_id", "key")
+    # One query on the (key, day) index for all the article's keys, with each key's
+    # count (and the count of all articles) for ranking: no second round trip.
+    rows = (
+        StoryKey.objects.filter(
+            key__in=lookup,
+            day__gte=day - timedelta(days=WINDOW_DAYS),
+            day__lte=day + timedelta(days=WINDOW_DAYS),
+        )
+        .annotate(
+            count=Subquery(KeyFrequency.objects.filter(key=OuterRef("key")).values("articles")),
+            total=Subquery(KeyFrequency.objects.filter(key=_TOTAL_KEY).values("articles")),
+        )
+        .values_list("story_id", "key", "count", "total")
+    )
     shared: dict[int, set[str]] = defaultdict(set)
-    for story_id, key in rows:
+    idf: dict[str, float] = {}
+    for story_id, key, count, total in rows:
         shared[story_id].add(key)
-    if len(shared) <= MAX_CANDIDATES:
-        return sorted(shared), {}
-    idf = _idf(set().union(*shared.values()))
+        idf[key] = _idf_of(count, total)
     ranked = sorted(shared, key=lambda s: (-math.fsum(idf[k] for k in shared[s]), s))
     return ranked[:MAX_CANDIDATES], idf
 
