@@ -9,8 +9,9 @@ taken in publication order. For each one it times, in one process:
 
 - extraction: parsing and reading the claims (``extract_claims``), as the worker does;
 - features: reading what the article is about from the same parse;
-- story: storing the features and assigning the story (``article_features_store``,
-  ``article_assign_story``, including ``story_refresh`` and its quantities).
+- story: storing the features and assigning the story
+  (``article_features_store_and_assign``, as the worker calls it, including adding
+  the article's figures to the story's quantities); its queries are counted too.
 
 Prints CPU-time totals (the machine may be shared, so wall time would measure the
 neighbours), the story share of extraction time, and the slowest assignment.
@@ -43,11 +44,13 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
     from claims.extraction import ArticleFeatures, get_nlp, split_chunks
     from claims.extraction.pipeline import _claims_from_doc
     from claims.models import Article
     from claims.services.extraction import article_take_for_extraction, claims_write_for_article
-    from claims.services.stories import article_assign_story, article_features_store
+    from claims.services.stories import article_features_store_and_assign
 
     if Article.objects.exists():
         sys.exit("The database already holds articles; point NEWSFACTS_VAR_DIR at a new folder.")
@@ -58,6 +61,25 @@ def main() -> None:
     nlp("warm up the model")
 
     extract_s, features_s, story_s = [], [], []
+    story_queries: list[int] = []
+
+    class _QueryCounter:
+        """Counts the statements run inside the block (the cost that does not depend
+        on the machine's load)."""
+
+        def __enter__(self):
+            self.count = 0
+            self._wrapper = connection.execute_wrapper(self)
+            self._wrapper.__enter__()
+            return self
+
+        def __call__(self, execute, sql, params, many, context):
+            self.count += 1
+            return execute(sql, params, many, context)
+
+        def __exit__(self, *exc):
+            self._wrapper.__exit__(*exc)
+
     for row in rows:
         text = row["text"]
         published = datetime.fromisoformat(row["published_at"]).replace(tzinfo=UTC)
@@ -82,9 +104,12 @@ def main() -> None:
         held = article_take_for_extraction(article_id=article.pk)
         claims_write_for_article(article=held, found=claims, extractor_version="bench")
         started = time.process_time()
-        article_features_store(article_id=article.pk, features=features, claims=claims)
-        article_assign_story(article_id=article.pk)
+        with _QueryCounter() as counted:
+            article_features_store_and_assign(
+                article_id=article.pk, features=features, claims=claims
+            )
         story_s.append(time.process_time() - started)
+        story_queries.append(counted.count)
 
     n = len(rows)
     extraction, feats, story = sum(extract_s), sum(features_s), sum(story_s)
@@ -95,6 +120,7 @@ def main() -> None:
         f"story:      {story:.2f} s ({1000 * story / n:.1f} ms/article, "
         f"median {1000 * statistics.median(story_s):.1f} ms, max {1000 * max(story_s):.1f} ms)"
     )
+    print(f"story queries: {sum(story_queries) / n:.1f}/article, max {max(story_queries)}")
     print(f"features + story as a share of extraction: {100 * (feats + story) / extraction:.1f}%")
 
 

@@ -210,12 +210,18 @@ def article_story_update(
     The claims are stored already: a failure here leaves the article extracted and
     without a story (``manage.py assign_stories`` places it later), and is logged.
     """
-    from claims.services.stories import article_assign_story, article_features_store
+    from claims.services.stories import (
+        article_features_store,
+        article_features_store_and_assign,
+    )
 
     try:
-        article_features_store(article_id=article_id, features=features, claims=found)
         if assign_story:
-            article_assign_story(article_id=article_id)
+            article_features_store_and_assign(
+                article_id=article_id, features=features, claims=found
+            )
+        else:
+            article_features_store(article_id=article_id, features=features, claims=found)
     except Exception:
         logger.exception("story assignment failed article_id=%s", article_id)
 

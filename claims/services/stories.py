@@ -18,6 +18,7 @@ An article joins the story whose articles it resembles most, or opens a new one:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 
 from claims.extraction import ArticleFeatures, content_words, name_key
 from claims.models import Article, Claim, KeyFrequency, Quantity, Story, StoryKey
@@ -62,7 +63,7 @@ _IDF_PRIOR = 100
 # happens; a figure "in" it is the story's overall figure, not a part of it.
 _MAIN_PLACE_SHARE = 0.5
 _TITLE_MAX = 500
-# Keys written by one statement (two parameters each; SQLite allows 32,766).
+# Rows written by one statement (up to three parameters each; SQLite allows 32,766).
 _UPSERT_BATCH = 1000
 
 
@@ -75,9 +76,13 @@ def article_time(article) -> datetime:
     return article.published_at or article.created_at
 
 
+@functools.lru_cache(maxsize=65_536)
 def _word_key(word: str) -> str:
     """Words are compared by the same spelling-tolerant key as names: "Hasaka" meets
-    "Hasakah", and a headline's "kills" meets a lead's "kill"."""
+    "Hasakah", and a headline's "kills" meets a lead's "kill".
+
+    Cached: news repeats its words, and every stored article's title and lead
+    words are keyed again."""
     return word if word.isdigit() else name_key(word)
 
 
@@ -125,6 +130,24 @@ def article_features_store(*, article_id: int, features: ArticleFeatures, claims
     """
     _lock()
     article = Article.objects.only("pk", "title", "story_features").get(pk=article_id)
+    _store_features(article, features, claims)
+
+
+@transaction.atomic
+def article_features_store_and_assign(
+    *, article_id: int, features: ArticleFeatures, claims=()
+) -> Story | None:
+    """``article_features_store`` then ``article_assign_story``, in one transaction
+    under one lock, reading the article once: what a worker does after extraction."""
+    _lock()
+    article = Article.objects.select_for_update().defer("body").get(pk=article_id)
+    _store_features(article, features, claims)
+    return _assign(article, refresh=True)
+
+
+def _store_features(article: Article, features: ArticleFeatures, claims) -> None:
+    """Store the features on ``article`` (and on the instance), counting its keys."""
+    article_id = article.pk
     data = features.to_dict()
     data["title"] = content_words(article.title)
     data["figures"] = _figure_keys(claims)
@@ -134,6 +157,7 @@ def article_features_store(*, article_id: int, features: ArticleFeatures, claims
     _count_keys(new_keys - old_keys, +1, new_article=not article.story_features)
     _count_keys(old_keys - new_keys, -1, new_article=False)
     Article.objects.filter(pk=article_id).update(story_features=data)
+    article.story_features = data
 
 
 def _count_keys(keys: set[str], step: int, *, new_article: bool) -> None:
@@ -218,9 +242,21 @@ def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, flo
     wanted = [k for k in keys if k not in known]
     if not wanted and known:
         return dict(known)
-    rows = dict(
-        KeyFrequency.objects.filter(key__in=[*wanted, _TOTAL_KEY]).values_list("key", "articles")
-    )
+    # Plain SQL: the ORM spent more time preparing the hundreds of keys compared
+    # than the database took to find them.
+    table = connection.ops.quote_name(KeyFrequency._meta.db_table)
+    key, articles = (connection.ops.quote_name(c) for c in ("key", "articles"))
+    rows = {}
+    asked = [*wanted, _TOTAL_KEY]
+    with connection.cursor() as cursor:
+        for start in range(0, len(asked), _UPSERT_BATCH):
+            batch = asked[start : start + _UPSERT_BATCH]
+            cursor.execute(
+                f"SELECT {key}, {articles} FROM {table} "  # noqa: S608 - names are ours
+                f"WHERE {key} IN ({', '.join(['%s'] * len(batch))})",
+                batch,
+            )
+            rows.update(cursor.fetchall())
     total = rows.get(_TOTAL_KEY, 0)
     return {**known, **{k: _idf_of(rows.get(k), total) for k in wanted}}
 
@@ -234,18 +270,26 @@ def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dic
     day = article_day(article)
     # One query on the (key, day) index for all the article's keys, with each key's
     # count (and the count of all articles) for ranking: no second round trip.
-    rows = (
-        StoryKey.objects.filter(
-            key__in=lookup,
-            day__gte=day - timedelta(days=WINDOW_DAYS),
-            day__lte=day + timedelta(days=WINDOW_DAYS),
+    # Plain SQL, as in ``_idf``: the ORM's cost of building the query was most of it.
+    q = connection.ops.quote_name
+    keys_table, freq_table = q(StoryKey._meta.db_table), q(KeyFrequency._meta.db_table)
+    story, key, day_column, articles = map(q, ("story_id", "key", "day", "articles"))
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sk.{story}, sk.{key}, kf.{articles}, "  # noqa: S608 - names are ours
+            f"(SELECT t.{articles} FROM {freq_table} t WHERE t.{key} = %s) "
+            f"FROM {keys_table} sk LEFT JOIN {freq_table} kf ON kf.{key} = sk.{key} "
+            f"WHERE sk.{key} IN ({', '.join(['%s'] * len(lookup))}) "
+            f"AND sk.{day_column} >= %s AND sk.{day_column} <= %s",
+            [
+                _TOTAL_KEY,
+                *lookup,
+                adapt(day - timedelta(days=WINDOW_DAYS)),
+                adapt(day + timedelta(days=WINDOW_DAYS)),
+            ],
         )
-        .annotate(
-            count=Subquery(KeyFrequency.objects.filter(key=OuterRef("key")).values("articles")),
-            total=Subquery(KeyFrequency.objects.filter(key=_TOTAL_KEY).values("articles")),
-        )
-        .values_list("story_id", "key", "count", "total")
-    )
+        rows = cursor.fetchall()
     shared: dict[int, set[str]] = defaultdict(set)
     idf: dict[str, float] = {}
     for story_id, key, count, total in rows:
@@ -332,6 +376,10 @@ def article_assign_story(*, article_id: int, refresh: bool = True) -> Story | No
     """
     _lock()
     article = Article.objects.select_for_update().defer("body").get(pk=article_id)
+    return _assign(article, refresh=refresh)
+
+
+def _assign(article: Article, *, refresh: bool) -> Story | None:
     if article.story_placed_by_id is not None:
         return article.story
     if not article.story_features:
@@ -344,7 +392,10 @@ def article_assign_story(*, article_id: int, refresh: bool = True) -> Story | No
             # Alone in its story already: a new story would be the same one again.
             story_id = previous
         else:
-            opened = Story.objects.create(title=_title(article.title))
+            # Described before it is written: one INSERT, no UPDATE after it.
+            opened = Story(title=_title(article.title))
+            _story_describe(opened, [_story_article(article)])
+            opened.save(force_insert=True)
             story_id = opened.pk
     if story_id != previous:
         Article.objects.filter(pk=article.pk).update(story_id=story_id)
@@ -359,14 +410,23 @@ def article_assign_story(*, article_id: int, refresh: bool = True) -> Story | No
 
 
 def _add_story_keys(story_id: int, article) -> None:
-    day = article_day(article)
-    StoryKey.objects.bulk_create(
-        [
-            StoryKey(story_id=story_id, key=k, day=day)
-            for k in _lookup_keys(feature_keys(article.story_features))
-        ],
-        ignore_conflicts=True,
-    )
+    keys = _lookup_keys(feature_keys(article.story_features))
+    if not keys:
+        return
+    # Plain SQL: bulk_create builds a model instance per key and costs more than the
+    # insert itself (about a third of an assignment's CPU time before).
+    day = connection.ops.adapt_datefield_value(article_day(article))
+    table = connection.ops.quote_name(StoryKey._meta.db_table)
+    story, key, day_column = (connection.ops.quote_name(c) for c in ("story_id", "key", "day"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _UPSERT_BATCH):
+            batch = keys[start : start + _UPSERT_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({story}, {key}, {day_column}) "  # noqa: S608 - names are ours
+                f"VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
+                f"ON CONFLICT ({story}, {key}, {day_column}) DO NOTHING",
+                [value for k in batch for value in (story_id, k, day)],
+            )
 
 
 def stories_refresh(*, story_ids) -> None:
@@ -472,8 +532,11 @@ def _story_add_article(*, story_id: int, article: Article, opened: Story | None 
         if any(place_key_of(p, main_before) != place_key_of(p, main_places) for p in moved):
             return story_refresh(story_id=story_id)
     _add_story_keys(story_id, article)
-    story.conflict_count += _add_quantities(story, article, main_places, opened=opened is not None)
-    story.save()
+    added = _add_quantities(story, article, main_places, opened=opened is not None)
+    if opened is None or added:
+        # A story just opened was written with all it holds but its conflicts.
+        story.conflict_count += added
+        story.save()
     return story
 
 
@@ -698,7 +761,7 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
             claim.quantity_id = None
             claim.in_conflict = False
             claim_updates.append(claim)
-    Claim.objects.bulk_update(claim_updates, ["quantity", "in_conflict"], batch_size=500)
+    _claims_set_quantity(claim_updates)
     Quantity.objects.bulk_update(quantity_updates, ["has_conflict"], batch_size=500)
     return conflicts
 
@@ -754,11 +817,15 @@ def _add_quantities(
     joined = [existing[key].pk for key in groups if key in existing]
     others: dict[int, list[Claim]] = defaultdict(list)
     for other in (
-        Claim.objects.filter(quantity_id__in=joined)
-        .exclude(article_id=article.pk)
-        .select_related("article")
-        .only(*_FIGURE_FIELDS, "article__published_at", "article__created_at")
-        .order_by("article_id", "start")
+        ()
+        if not joined
+        else (
+            Claim.objects.filter(quantity_id__in=joined)
+            .exclude(article_id=article.pk)
+            .select_related("article")
+            .only(*_FIGURE_FIELDS, "article__published_at", "article__created_at")
+            .order_by("article_id", "start")
+        )
     ):
         others[other.quantity_id].append(other)
 
@@ -800,12 +867,39 @@ def _add_quantities(
         if claim.quantity_id != quantity_id or claim.in_conflict != flag:
             claim.quantity_id, claim.in_conflict = quantity_id, flag
             updates.append(claim)
-    Claim.objects.bulk_update(updates, ["quantity", "in_conflict"], batch_size=500)
+    _claims_set_quantity(updates)
     if flagged_others:
         Claim.objects.filter(pk__in=flagged_others).update(in_conflict=True)
     if flagged_quantities:
         Quantity.objects.filter(pk__in=flagged_quantities).update(has_conflict=True)
     return newly_in_conflict
+
+
+def _claims_set_quantity(claims: list[Claim]) -> None:
+    """Write each claim's quantity and conflict flag, one statement per batch.
+
+    ``bulk_update`` builds a CASE expression per field and row, which cost more CPU
+    than the rest of adding an article to its story; an UPDATE joined to a VALUES
+    list does the same in one short statement (PostgreSQL, and SQLite since 3.33).
+    """
+    table = connection.ops.quote_name(Claim._meta.db_table)
+    pk, quantity, flag = (
+        connection.ops.quote_name(c) for c in ("id", "quantity_id", "in_conflict")
+    )
+    # Typed once in the first row: a column of NULLs alone would read as text.
+    first = "(CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BOOLEAN))"
+    with connection.cursor() as cursor:
+        for start in range(0, len(claims), _UPSERT_BATCH):
+            batch = claims[start : start + _UPSERT_BATCH]
+            rows = ", ".join([first, *["(%s, %s, %s)"] * (len(batch) - 1)])
+            # A named WITH list, since SQLite cannot name the columns of a VALUES
+            # subquery in FROM.
+            cursor.execute(
+                f"WITH v (claim_id, quantity_id, in_conflict) AS (VALUES {rows}) "  # noqa: S608
+                f"UPDATE {table} SET {quantity} = v.quantity_id, {flag} = v.in_conflict "
+                f"FROM v WHERE {table}.{pk} = v.claim_id",
+                [value for c in batch for value in (c.pk, c.quantity_id, c.in_conflict)],
+            )
 
 
 def xref_export() -> dict:
