@@ -25,7 +25,7 @@ _MIN_LETTERS_TO_DETECT = 200
 # The languages a text is told apart among: those langdetect knew (its Chinese
 # variants as one), so that the answers stay what they were.
 _DETECTED_LANGUAGES = frozenset(
-    "af ar bg bn ca cs cy da de el en es et fa fi fr gu he hi hr hu id it ja kn ko lt "
+    "af ar bg bn ca cs cy da de el en es et fa fi fr gu he hi hr hu id it ja kn ko lt "  # noqa: SIM905
     "lv mk ml mr ne nl no pa pl pt ro ru sk sl so sq sv sw ta te th tl tr uk ur vi zh".split()
 )
 _DETECTION_SAMPLE_CHARS = 10_000

@@ -215,15 +215,20 @@ def article_story_update(
         article_features_store_and_assign,
     )
 
-    try:
-        if assign_story:
+    if assign_story:
+        try:
             article_features_store_and_assign(
                 article_id=article_id, features=features, claims=found
             )
-        else:
-            article_features_store(article_id=article_id, features=features, claims=found)
+            return
+        except Exception:
+            logger.exception("story assignment failed article_id=%s", article_id)
+        # Both were undone together: the features alone are stored again, since
+        # ``assign_stories`` places only articles that have them.
+    try:
+        article_features_store(article_id=article_id, features=features, claims=found)
     except Exception:
-        logger.exception("story assignment failed article_id=%s", article_id)
+        logger.exception("storing story features failed article_id=%s", article_id)
 
 
 def _held(article: Article):
