@@ -729,26 +729,37 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
     Claim.objects.filter(quantity_id__in=gone).update(quantity=None, in_conflict=False)
     Quantity.objects.filter(pk__in=gone).delete()
 
-    conflicts = 0
-    claim_updates: list[Claim] = []
-    quantity_updates: list[Quantity] = []
-    for shown in sorted(by_shown):
-        members = groups[by_shown[shown]]
-        quantity = existing.get(shown)
-        if quantity is None:
-            quantity = Quantity.objects.create(
+    ordered = sorted(by_shown)
+    in_conflict_of = {shown: xref.conflicting_ids(groups[by_shown[shown]]) for shown in ordered}
+    # New quantities in one statement, in the order of their keys, with their flag.
+    created = Quantity.objects.bulk_create(
+        [
+            Quantity(
                 story=story,
                 measure=shown[0],
                 population=shown[1],
                 period=shown[2],
                 place=shown[3],
+                has_conflict=bool(in_conflict_of[shown]),
             )
-        in_conflict = xref.conflicting_ids(members)
+            for shown in ordered
+            if shown not in existing
+        ]
+    )
+    quantities = {**existing, **{(q.measure, q.population, q.period, q.place): q for q in created}}
+
+    conflicts = 0
+    claim_updates: list[Claim] = []
+    flag_changes: dict[bool, list[int]] = {True: [], False: []}
+    for shown in ordered:
+        members = groups[by_shown[shown]]
+        quantity = quantities[shown]
+        in_conflict = in_conflict_of[shown]
         has_conflict = bool(in_conflict)
         conflicts += has_conflict
         if quantity.has_conflict != has_conflict:
             quantity.has_conflict = has_conflict
-            quantity_updates.append(quantity)
+            flag_changes[has_conflict].append(quantity.pk)
         for claim in members:
             flag = claim.pk in in_conflict
             if claim.quantity_id != quantity.pk or claim.in_conflict != flag:
@@ -762,7 +773,9 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
             claim.in_conflict = False
             claim_updates.append(claim)
     _claims_set_quantity(claim_updates)
-    Quantity.objects.bulk_update(quantity_updates, ["has_conflict"], batch_size=500)
+    for flag, pks in flag_changes.items():
+        if pks:
+            Quantity.objects.filter(pk__in=pks).update(has_conflict=flag)
     return conflicts
 
 
