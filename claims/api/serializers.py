@@ -18,6 +18,7 @@ from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 
 from claims.models import Article, Claim, Evidence, Review, Source
+from claims.prepared import prepared_rows
 from claims.services.outage import UNREACHABLE_NOTICE
 
 _drf_datetime = DateTimeField().to_representation
@@ -107,16 +108,20 @@ def rows_with_evidence(rows: list[dict]) -> list[dict]:
     """Attach each row's evidence (``evidence`` list) with one query for all of them."""
     by_claim: dict[int, list[dict]] = {row["id"]: [] for row in rows}
     if by_claim:
-        evidence = (
-            Evidence.objects.filter(claim_id__in=by_claim)
-            .order_by("created_at", "id")
-            .values(*_EVIDENCE_FIELDS)
-        )
+        evidence = prepared_rows("api-evidence", _evidence_of, claim_ids=list(by_claim))
         for item in evidence:
             by_claim[item["claim_id"]].append(item)
     for row in rows:
         row["evidence"] = by_claim[row["id"]]
     return rows
+
+
+def _evidence_of(*, claim_ids: list[int]) -> QuerySet:
+    return (
+        Evidence.objects.filter(claim_id__in=claim_ids)
+        .order_by("created_at", "id")
+        .values(*_EVIDENCE_FIELDS)
+    )
 
 
 def claims_for_api(queryset: QuerySet | None = None) -> QuerySet:

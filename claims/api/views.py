@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import EVIDENCE_NEEDS_ORIGIN, Article, Claim, Evidence, Review, Source
+from claims.pagination import PreparedQuery
+from claims.prepared import prepared_rows
 from claims.services import SubmissionError, article_submit
 from claims.services.health import health_report
 from claims.services.ingestion import article_submit_url
@@ -34,7 +36,14 @@ from claims.services.review import (
 
 from .claimreview import claim_review_jsonld
 from .exceptions import StaleVersionError
-from .filters import ORDERINGS, ClaimFilterSerializer, QueryParamsSerializer, claims_filter
+from .filters import (
+    ORDERINGS,
+    ClaimFilterSerializer,
+    QueryParamsSerializer,
+    claim_filter_values,
+    claims_filter,
+    claims_filter_values,
+)
 from .pagination import (
     CursorParamsSerializer,
     KeysetPagination,
@@ -103,10 +112,31 @@ def visible_claims(user) -> QuerySet:
 
 
 def _claim_row_or_404(user, pk: int) -> dict:
-    rows = list(claim_rows(visible_claims(user).filter(pk=pk)))
+    editor = can_review(user)
+
+    def claim_by_id(*, pk: int) -> QuerySet:
+        claims = Claim.objects.all() if editor else Claim.objects.reviewed()
+        return claim_rows(claims.filter(pk=pk))
+
+    rows = prepared_rows(("api-claim", editor), claim_by_id, pk=pk)
     if not rows:
         raise NotFound("There is no claim with this id, or it has not been reviewed yet.")
     return rows_with_evidence(rows)[0]
+
+
+def _claims_listed(user, filters: dict) -> QuerySet | PreparedQuery:
+    """The claims a list shows; its SQL is kept for the next page of the same shape,
+    unless a filter needs more than its values (a search runs a query of its own, and
+    "assigned to me" names the caller)."""
+    if filters.get("q") or filters.get("assigned"):
+        return claims_filter(visible_claims(user), filters, user=user)
+    editor = can_review(user)
+
+    def build(**values) -> QuerySet:
+        claims = Claim.objects.all() if editor else Claim.objects.reviewed()
+        return claims_filter_values(claims, values, user=user)
+
+    return PreparedQuery(("api-claims", editor), build, claim_filter_values(filters))
 
 
 def _with_pagination_link(response: Response, next_url: str | None) -> Response:
@@ -138,9 +168,7 @@ class ClaimListApi(APIView):
     def get(self, request):
         filters = ClaimFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        claims = claims_filter(
-            visible_claims(request.user), filters.validated_data, user=request.user
-        )
+        claims = _claims_listed(request.user, filters.validated_data)
         csv = request.accepted_renderer.format == "csv"
         pagination = CLAIM_CSV_PAGE if csv else CLAIM_PAGE
         ordering = ORDERINGS[filters.validated_data["ordering"]]
