@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 
+from claims.api.claimreview import CLAIM_REVIEW_FIELDS
 from claims.models import Article, Claim, Evidence, Review, Source
 from claims.prepared import prepared_rows
 from claims.services.outage import UNREACHABLE_NOTICE
@@ -124,14 +125,9 @@ def _evidence_of(*, claim_ids: list[int]) -> QuerySet:
     )
 
 
-def claims_for_api(queryset: QuerySet | None = None) -> QuerySet:
-    """Claims as model instances with their article and source (for ClaimReview)."""
-    queryset = Claim.objects.all() if queryset is None else queryset
-    return (
-        queryset.select_related("article", "article__source")
-        .defer("article__body")
-        .annotate(note=_LATEST_NOTE)
-    )
+def claim_review_rows(queryset: QuerySet) -> QuerySet:
+    """Claims as the rows ClaimReview documents are made from, with the latest note."""
+    return queryset.values(*CLAIM_REVIEW_FIELDS, note=_LATEST_NOTE)
 
 
 class SourceRefSerializer(serializers.Serializer):

@@ -58,8 +58,8 @@ from .serializers import (
     ClaimOutputSerializer,
     SourceOutputSerializer,
     articles_for_api,
+    claim_review_rows,
     claim_rows,
-    claims_for_api,
     public_articles_for_api,
     rows_with_evidence,
 )
@@ -204,11 +204,15 @@ class ClaimReviewJsonLdApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, pk: int):
-        claim = claims_for_api(Claim.objects.reviewed()).filter(pk=pk).first()
-        if claim is None:
+        rows = prepared_rows("api-claimreview", _reviewed_claim_by_id, pk=pk)
+        if not rows:
             raise NotFound("There is no reviewed claim with this id.")
-        claim_url = request.build_absolute_uri(claim.get_absolute_url())
-        return Response(claim_review_jsonld(claim, claim_url=claim_url))
+        claim_url = request.build_absolute_uri(reverse("claims:claim_detail", args=[pk]))
+        return Response(claim_review_jsonld(rows[0], claim_url=claim_url))
+
+
+def _reviewed_claim_by_id(*, pk: int) -> QuerySet:
+    return claim_review_rows(Claim.objects.reviewed().filter(pk=pk))
 
 
 class EvidenceInputSerializer(serializers.Serializer):
