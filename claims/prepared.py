@@ -6,7 +6,7 @@ costs more CPU than anything else in such a request: half of a claim's. Django k
 no compiled query between requests, so this does: ``prepared_rows`` builds the query
 once with stand-in values, notes where each stand-in landed among the SQL's
 parameters, and from then on runs that SQL with the caller's values in their places,
-with Django's own compiler converting the rows as ``values()`` would.
+with the converters Django's compiler would apply to the rows of ``values()``.
 
 A shape whose stand-ins do not all come out as parameters (a value written into the
 SQL, or changed on the way in, like the ``%`` around an ``icontains`` or a date that
@@ -39,6 +39,7 @@ class _Compiled:
     params: tuple
     names: tuple[str, ...]
     slots: tuple[tuple[str, tuple[int, ...]], ...]
+    converters: dict
 
 
 # Per connection object: a compiler holds its connection, and each thread has its own.
@@ -66,7 +67,9 @@ def prepared_rows(
         cursor.execute(compiled.sql, params)
         results = cursor.fetchall()
     names = compiled.names
-    return [dict(zip(names, row, strict=True)) for row in compiled.compiler.results_iter([results])]
+    if compiled.converters:
+        results = compiled.compiler.apply_converters(results, compiled.converters)
+    return [dict(zip(names, row, strict=True)) for row in results]
 
 
 def _kind(value) -> Hashable:
@@ -141,7 +144,15 @@ def _compile(build: Callable[..., QuerySet], values: dict, using: str) -> _Compi
         names = tuple(query.selected)
     else:
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    return _Compiled(compiler, sql, tuple(params), names, tuple(slots))
+    # What results_iter() would do to each row, worked out once.
+    converters = compiler.get_converters(
+        [select[0] for select in compiler.select[: compiler.col_count]]
+    )
+    if compiler.has_composite_fields(
+        [select[0] for select in compiler.select[: compiler.col_count]]
+    ):
+        return None
+    return _Compiled(compiler, sql, tuple(params), names, tuple(slots), converters)
 
 
 def _same(param, stand_in) -> bool:
