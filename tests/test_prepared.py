@@ -75,3 +75,14 @@ def test_prepared_rows_of_a_none_or_bool_value_keep_it_in_the_shape():
     assert [r["id"] for r in rows] == [high.pk]
     rows = prepared_rows("test-none", _by_verdict, verdict=None, above=550.0)
     assert rows == [{"id": other.pk, "value": 600.0}]
+
+
+def _by_id(*, pk: int):
+    return Claim.objects.filter(pk=pk).values("id")
+
+
+def test_prepared_rows_of_a_number_no_column_holds_are_none(django_assert_num_queries):
+    claim = ClaimFactory()
+    assert prepared_rows("test-huge", _by_id, pk=claim.pk) == [{"id": claim.pk}]
+    with django_assert_num_queries(0):
+        assert prepared_rows("test-huge", _by_id, pk=2**70) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import datetime, time
 
 from django.db.models import Q, QuerySet
@@ -157,6 +158,26 @@ def _finite(value: float) -> float:
     if value != value or value in (float("inf"), float("-inf")):
         raise serializers.ValidationError("Give a finite number.")
     return value
+
+
+def claim_filters(params) -> dict:
+    """The validated filters of a query string (``ValidationError`` when they are not).
+
+    A list asked for without parameters, the most frequent request of a polling
+    client, has the defaults: validated once, not field by field on every request.
+    """
+    if not params:
+        return dict(_default_filters())
+    filters = ClaimFilterSerializer(data=params)
+    filters.is_valid(raise_exception=True)
+    return filters.validated_data
+
+
+@functools.cache
+def _default_filters() -> dict:
+    filters = ClaimFilterSerializer(data={})
+    filters.is_valid(raise_exception=True)
+    return dict(filters.validated_data)
 
 
 def claims_filter(queryset: QuerySet, filters: dict, *, user) -> QuerySet:

@@ -41,6 +41,7 @@ from .filters import (
     ClaimFilterSerializer,
     QueryParamsSerializer,
     claim_filter_values,
+    claim_filters,
     claims_filter,
     claims_filter_values,
 )
@@ -166,12 +167,11 @@ class ClaimListApi(APIView):
         ),
     )
     def get(self, request):
-        filters = ClaimFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        claims = _claims_listed(request.user, filters.validated_data)
+        filters = claim_filters(request.query_params)
+        claims = _claims_listed(request.user, filters)
         csv = request.accepted_renderer.format == "csv"
         pagination = CLAIM_CSV_PAGE if csv else CLAIM_PAGE
-        ordering = ORDERINGS[filters.validated_data["ordering"]]
+        ordering = ORDERINGS[filters["ordering"]]
         page = pagination.paginate(
             claims,
             request,
