@@ -465,6 +465,39 @@ class Article(TimestampedModel):
 # --- Claims -----------------------------------------------------------------------
 
 
+# What a queue row reads (claims_tags.claim_rows, reading_with_unit) and the fields
+# the queue's orderings page by (claims.pagination.CLAIM_ORDERINGS).
+QUEUE_ROW_FIELDS = (
+    "article_id",
+    "start",
+    "end",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "event",
+    "trend",
+    "attribution",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "checkworthiness",
+    "verdict",
+    "version",
+    "reviewed_at",
+    "assigned_to_id",
+    "article__title",
+    "article__url",
+    "article__source_id",
+    "article__created_at",
+    "article__published_at",
+    "article__source__name",
+    "assigned_to__username",
+)
+
 # A search matching at most this many sentences is answered from the matches alone.
 _SEARCH_FEW = 1000
 
@@ -490,8 +523,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.with_article().order_by("-checkworthiness", "-id")
 
     def for_queue_page(self) -> ClaimQuerySet:
-        """The review queue without article bodies: a row shows the sentence, not the text."""
-        return self.for_review_queue().defer("article__body")
+        """The review queue with only what a row shows (``claims_tags.claim_rows``) and
+        what its orderings page by: not the article's text or story features, nor the
+        two dozen other columns, each a value to send, decode and set 50-200 times."""
+        return (
+            self.select_related("article", "article__source", "assigned_to")
+            .only(*QUEUE_ROW_FIELDS)
+            .order_by("-checkworthiness", "-id")
+        )
 
     def matching(
         self,
