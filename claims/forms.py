@@ -156,11 +156,15 @@ class _ListedChoices(ModelChoiceIterator):
             yield self.choice(obj)
 
 
-class SourceChoiceField(forms.ModelChoiceField):
-    """A source by id (as the select sends it) or by slug (as the API accepts it)."""
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A choice of a few rows (sources), read and written without per-option overhead."""
 
     iterator = _ListedChoices
     widget = FlatSelect
+
+
+class SourceChoiceField(ListedModelChoiceField):
+    """A source by id (as the select sends it) or by slug (as the API accepts it)."""
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -338,12 +342,15 @@ class VerdictForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Why: what you checked"}),
     )
     evidence_url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
-    evidence_source = forms.ModelChoiceField(
+    evidence_source = ListedModelChoiceField(
         Source.objects.active(), required=False, empty_label="—"
     )
     evidence_figure = forms.CharField(required=False, max_length=200, label="Quoted figure")
     evidence_stance = forms.ChoiceField(
-        choices=Evidence.Stance.choices, initial=Evidence.Stance.SUPPORTS, label="This evidence"
+        choices=Evidence.Stance.choices,
+        initial=Evidence.Stance.SUPPORTS,
+        label="This evidence",
+        widget=FlatSelect,
     )
     apply_to_identical = forms.BooleanField(required=False)
     # Set once the editor has confirmed a verdict on a claim assigned to someone else.
@@ -419,6 +426,7 @@ class CorrectionForm(forms.ModelForm):
         model = Claim
         fields = Claim.READING_FIELDS
         labels = {"unit": "Counted thing"}
+        widgets = {name: FlatSelect for name in ("qualifier", "trend", "measure", "period")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
