@@ -498,6 +498,27 @@ QUEUE_ROW_FIELDS = (
     "assigned_to__username",
 )
 
+# What a figure in the dashboard's conflicts reads (its reading, event, worth, source
+# and article title).
+CONFLICT_ROW_FIELDS = (
+    "article_id",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "event",
+    "checkworthiness",
+    "verdict",
+    "quantity_id",
+    "article__title",
+    "article__url",
+    "article__source_id",
+    "article__source__name",
+)
+
 # A search matching at most this many sentences is answered from the matches alone.
 _SEARCH_FEW = 1000
 
@@ -694,8 +715,8 @@ class ClaimQuerySet(models.QuerySet):
             self.unreviewed()
             .filter(in_conflict=True)
             .with_conflict()
-            .with_article()
-            .defer("article__body", "article__story_features")
+            .select_related("article", "article__source")
+            .only(*CONFLICT_ROW_FIELDS)
             .order_by("-checkworthiness", "-id")[:limit]
         )
 
