@@ -1,15 +1,21 @@
 """Server time of a story page, its API answer and a claim page, by story size.
 
 The story page's cost grows with the story (its articles and figures), not with the
-database: every query is by story or quantity on an index. This builds stories of
-10, 50 and 200 articles (5 figures an article, over 4 quantities, with conflicts) in
-the configured database and renders each page N times through Django's test client.
+database: every query is by story or quantity on an index. Run it on the database
+``bench/story_scale.py`` fills (1,000,000 claims in 100,000 articles, stories of 1-8
+articles): it measures that database's smallest, median and largest story, then
+stories of 10, 50 and 200 articles (5 figures an article over 4 quantities, with
+conflicts) that it adds once and reuses. Each page is rendered N times through
+Django's test client; it prints the median and p95 wall time, the median CPU time of
+this process and the query count, with the load average (the machine may be busy).
 
-    DJANGO_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/storybench \\
+    DJANGO_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/storyscale \\
+        .venv/bin/python bench/story_scale.py --articles 100000 --claims-per-article 10
+    DJANGO_DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/storyscale \\
         .venv/bin/python bench/story_page.py --repeat 30
 
-Point DATABASE_URL at a database for benchmarks: the stories are added to it (and
-reused on the next run).
+The goal: the story page's median under 50 ms and its p95 under 150 ms for every size,
+and the API no slower than the page for the same story.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +35,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsfacts.settings")
 from ui_latency import ensure_postgres_database, measure  # noqa: E402
 
 SIZES = (10, 50, 200)
+BENCH_TITLE = "Bench story of {} articles"
 FIGURES_PER_ARTICLE = 5
 QUANTITIES = (
     ("deaths", "civilians", "event"),
@@ -44,7 +52,7 @@ def story_of(size: int):
     from claims.models import Article, Claim, Source, Story, content_hash_for
     from claims.services.stories import story_refresh
 
-    title = f"Bench story of {size} articles"
+    title = BENCH_TITLE.format(size)
     existing = Story.objects.filter(title=title).first()
     if existing is not None:
         return existing
@@ -120,7 +128,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
     from knox.models import AuthToken
 
-    from claims.models import Claim
+    from claims.models import Article, Claim
 
     setup_test_environment()
     # Production renders without the template engine's debug annotations.
@@ -136,20 +144,43 @@ def main() -> None:
     api = Client(headers={"Authorization": f"Token {key}"})
 
     print(
-        f"\n{Claim.objects.count():,} claims on {connection.vendor}; {args.repeat} requests each\n"
+        f"\n{Claim.objects.count():,} claims in {Article.objects.count():,} articles on "
+        f"{connection.vendor}; {args.repeat} requests each; load average "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+        + "\n"
     )
-    print(f"{'page':44} {'median ms':>10} {'p95 ms':>9} {'cpu ms':>8} {'queries':>8}")
-    for size in SIZES:
-        story = story_of(size)
+    stories = [(f"{label} story", story) for label, story in database_stories()]
+    stories += [("bench story", story_of(size)) for size in SIZES]
+    print(f"{'page':52} {'median ms':>10} {'p95 ms':>9} {'cpu ms':>8} {'queries':>8}")
+    for label, story in stories:
         claim = Claim.objects.filter(article__story=story).order_by("pk").first()
-        figures = size * FIGURES_PER_ARTICLE
+        figures = Claim.objects.filter(article__story=story, quantity__isnull=False).count()
+        size = f"{story.article_count} articles / {figures} figures"
         for name, who, url in (
-            (f"story page, {size} articles / {figures} figures", client, f"/stories/{story.pk}/"),
-            (f"API story, {size} articles", api, f"/api/v1/stories/{story.pk}/"),
-            (f"claim page in a {size}-article story", client, f"/claims/{claim.pk}/"),
+            (f"story page, {label}, {size}", client, f"/stories/{story.pk}/"),
+            (f"API story, {label}", api, f"/api/v1/stories/{story.pk}/"),
+            (f"claim page, {label}", client, f"/claims/{claim.pk}/"),
         ):
             median, p95, cpu, queries = measure(who, url, args.repeat)
-            print(f"{name:44} {median:10.1f} {p95:9.1f} {cpu:8.1f} {queries:8d}")
+            print(f"{name:52} {median:10.1f} {p95:9.1f} {cpu:8.1f} {queries:8d}")
+    print("\nload average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def database_stories():
+    """The smallest, the median and the largest story already in the database (by
+    articles), leaving out the ones this script adds."""
+    from claims.models import Story
+
+    stories = Story.objects.exclude(title__startswith=BENCH_TITLE.split("{}")[0])
+    sizes = sorted(stories.values_list("article_count", flat=True))
+    if not sizes:
+        return []
+    picked = [("smallest", sizes[0]), ("median", int(statistics.median_low(sizes)))]
+    picked.append(("largest", sizes[-1]))
+    return [
+        (label, stories.filter(article_count=count).order_by("pk").first())
+        for label, count in picked
+    ]
 
 
 if __name__ == "__main__":

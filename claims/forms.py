@@ -482,6 +482,18 @@ class StoryListForm(forms.Form):
         return self.cleaned_data
 
 
+class StoryPageForm(forms.Form):
+    """The story page's query string: which page of articles, which quantity in full.
+    Invalid values are dropped, never an error page."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    quantity = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+
+    def values(self) -> dict:
+        self.is_valid()
+        return self.cleaned_data
+
+
 def story_cursor_token(story) -> str:
     return f"{story.last_published_at.isoformat()}_{story.pk}"
 

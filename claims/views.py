@@ -24,6 +24,7 @@ from claims.forms import (
     QuickVerdictForm,
     StoryListForm,
     StoryMergeForm,
+    StoryPageForm,
     StorySplitForm,
     StoryTitleForm,
     UploadForm,
@@ -58,7 +59,7 @@ from claims.services.story_editing import (
     story_rename,
     story_split,
 )
-from claims.services.story_view import story_quantity_tables
+from claims.services.story_view import FIGURES_SHOWN, story_quantity_tables
 from claims.templatetags.claims_tags import claim_rows
 
 RECENT_ARTICLES = 8
@@ -67,6 +68,8 @@ MAX_NOTICES = 20
 CONFIRMED = "yes"
 # Stories offered as a destination when moving an article or merging.
 NEARBY_STORIES = 30
+# Articles a story page lists at a time.
+STORY_ARTICLES_PAGE = 25
 
 
 def editor_required(view):
@@ -666,16 +669,30 @@ def story_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=pk)
-    articles = (
+    values = StoryPageForm(request.GET).values()
+    page = values.get("page") or 1
+    offset = (page - 1) * STORY_ARTICLES_PAGE
+    # One row past the page tells whether there is a next one, without a count.
+    articles = list(
         story.articles.with_claim_counts()
         .select_related("source", "story_placed_by")
-        .defer("body")
-        .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
+        .defer("body", "story_features")
+        .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")[
+            offset : offset + STORY_ARTICLES_PAGE + 1
+        ]
     )
+    has_next = len(articles) > STORY_ARTICLES_PAGE
+    articles = articles[:STORY_ARTICLES_PAGE]
     context = {
         "story": story,
         "articles": articles,
-        "tables": story_quantity_tables(story),
+        "articles_from": offset + 1,
+        "articles_to": offset + len(articles),
+        "previous_url": _with_params(request, request.GET, page=str(page - 1))
+        if page > 1
+        else None,
+        "next_url": _with_params(request, request.GET, page=str(page + 1)) if has_next else None,
+        "tables": story_quantity_tables(story, limit=FIGURES_SHOWN, expand=values.get("quantity")),
         "nearby": list(Story.objects.near(story).only("pk", "title")[:NEARBY_STORIES]),
         "title_form": StoryTitleForm(initial={"title": story.title}),
     }

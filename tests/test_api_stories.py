@@ -227,7 +227,20 @@ def test_api_story_detail_has_articles_and_quantities_with_relations(story, edit
     assert figures[update.pk]["relation"] == "updates"
     assert figures[low.pk]["relation"] == "conflicts"
     assert sorted(figures[low.pk]["conflicts_with"]) == sorted([first.pk, update.pk])
+    assert figures[low.pk]["conflict_count"] == 2
+    assert figures[update.pk]["conflict_count"] == 1
     assert figures[first.pk]["source"]["name"] == "Outlet 0"
+
+
+def test_api_story_detail_lists_the_first_conflicts_and_counts_them_all(story, editor, monkeypatch):
+    from claims.api import stories
+
+    monkeypatch.setattr(stories, "CONFLICTS_LISTED", 1)
+    body = api_client(editor).get(f"{API}/stories/{story.pk}/").json()
+    figures = {f["claim"]: f for f in body["quantities"][0]["figures"]}
+    first, _, low = story.figures
+    assert figures[low.pk]["conflicts_with"] == [first.pk]
+    assert figures[low.pk]["conflict_count"] == 2
 
 
 def test_api_story_detail_consumers_see_reviewed_figures_only(story, api_consumer):
@@ -239,6 +252,7 @@ def test_api_story_detail_consumers_see_reviewed_figures_only(story, api_consume
     assert set(figures) == {first.pk, update.pk}
     # The unreviewed 24 shows nowhere, not even as what the others conflict with.
     assert figures[first.pk]["conflicts_with"] == []
+    assert figures[first.pk]["conflict_count"] == 0
     assert (quantity["lowest"], quantity["highest"], quantity["has_conflict"]) == (58, 70, False)
 
 

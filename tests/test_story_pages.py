@@ -243,11 +243,16 @@ def test_story_page_escapes_titles_and_sources(editor):
 
 
 def test_story_page_query_count_does_not_grow_with_figures(
-    editor, story, django_assert_num_queries
+    editor, story, django_assert_num_queries, monkeypatch
 ):
+    from claims import views
+
+    # Small pages, so that both the listed and the unlisted figures and articles count.
+    monkeypatch.setattr(views, "FIGURES_SHOWN", 4)
+    monkeypatch.setattr(views, "STORY_ARTICLES_PAGE", 5)
     client = client_for(editor)
     client.get(story.get_absolute_url())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(story.get_absolute_url())
     quantity = story.quantities.get(measure="deaths")
     for article in _articles(story, 6, start=MONDAY + timedelta(days=1)):
@@ -258,8 +263,62 @@ def test_story_page_query_count_does_not_grow_with_figures(
             text="3",
             value=3,
         )
-    with django_assert_num_queries(9):
-        client.get(story.get_absolute_url())
+    for url in (
+        story.get_absolute_url(),
+        f"{story.get_absolute_url()}?quantity={quantity.pk}&page=2",
+    ):
+        with django_assert_num_queries(10):
+            client.get(url)
+
+
+def test_story_page_lists_the_first_and_latest_figures_and_links_them_all(
+    editor, story, monkeypatch
+):
+    from claims import views
+
+    monkeypatch.setattr(views, "FIGURES_SHOWN", 4)
+    deaths = story.quantities.get(measure="deaths")
+    for i, article in enumerate(_articles(story, 5, start=MONDAY + timedelta(days=1))):
+        _figure(article, deaths, text=str(100 + i), value=100 + i)
+    client = client_for(editor)
+    html = _page(client, story)
+    table = re.search(rf'id="quantity-{deaths.pk}".*?</article>', html, re.S).group(0)
+    numbers = re.findall(r'<td class="num muted">(\d+)</td>', table)
+    assert numbers == ["1", "6", "7", "8"]  # the first report and the three latest
+    assert "4 of 8 figures listed" in table
+    link = f"?quantity={deaths.pk}#quantity-{deaths.pk}"
+    assert link in table
+    # The chart still draws every figure, and the conflicts count them all.
+    assert table.count("<circle") == 8
+    full = client.get(story.get_absolute_url() + link.split("#")[0]).content.decode()
+    table = re.search(rf'id="quantity-{deaths.pk}".*?</article>', full, re.S).group(0)
+    assert re.findall(r'<td class="num muted">(\d+)</td>', table) == [str(n) for n in range(1, 9)]
+    assert "figures listed" not in table
+    assert "conflicts with #1, #2" in table
+    # A row the short list leaves out (the lone 24) is still named by those it
+    # conflicts with, and counted in the heading.
+    assert "conflicts with #3" in html
+    assert "3 in conflict" in html
+
+
+def test_story_page_lists_articles_a_page_at_a_time(editor, story, monkeypatch):
+    from claims import views
+
+    monkeypatch.setattr(views, "STORY_ARTICLES_PAGE", 2)
+    client = client_for(editor)
+    first = _page(client, story)
+    assert first.count('type="checkbox" name="article"') == 2
+    assert "1–2 of 3" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    url = story.get_absolute_url()
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('type="checkbox" name="article"') == 1
+    assert "Eastern Ghouta report 2" in second and 'rel="prev"' in second
+    # A page number that is not one shows the first page, not an error.
+    for bad in ("x", "0", "-3", "9" * 30):
+        response = client.get(url, {"page": bad, "quantity": bad})
+        assert response.status_code == 200
+        assert response.content.decode().count('type="checkbox" name="article"') == 2
 
 
 def test_story_page_offers_nearby_stories_as_destinations(editor, story):

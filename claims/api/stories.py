@@ -45,6 +45,9 @@ from .serializers import (
 )
 
 STORY_PAGE = KeysetPagination(default_size=50, max_size=200)
+# A figure lists this many of the figures it conflicts with: in a quantity of
+# thousands of figures, listing every pair would make the answer grow as their square.
+CONFLICTS_LISTED = 20
 STORY_ORDERING = Ordering("last_published_at", descending=True, is_datetime=True)
 
 
@@ -119,7 +122,12 @@ class FigureSerializer(serializers.Serializer):
         "updates < conflicts); null for the first report.",
     )
     conflicts_with = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Claims of this quantity it contradicts."
+        child=serializers.IntegerField(),
+        help_text=f"Claims of this quantity it contradicts, the first {CONFLICTS_LISTED} in "
+        "report order when there are more (``conflict_count`` has them all).",
+    )
+    conflict_count = serializers.IntegerField(
+        help_text="How many figures of this quantity it contradicts."
     )
 
 
@@ -145,7 +153,9 @@ def _source(source) -> dict | None:
     return {"id": source.pk, "name": source.name, "slug": source.slug} if source else None
 
 
-def _quantity(table) -> dict:
+def _quantity(table, moment) -> dict:
+    """A quantity as ``QuantitySerializer`` describes it, built directly: a story may have
+    thousands of figures, and a serializer per figure cost more than finding them."""
     by_number = {f.number: f.claim.pk for f in table.figures}
     low, high = table.spread
     return {
@@ -168,11 +178,16 @@ def _quantity(table) -> dict:
                 "qualifier": f.claim.qualifier,
                 "attribution": f.claim.attribution,
                 "article": f.claim.article_id,
-                "source": _source(f.claim.article.source),
-                "published_at": f.published_at,
+                "source": (
+                    {"id": f.source[0], "name": f.source[1], "slug": f.source[2]}
+                    if f.source
+                    else None
+                ),
+                "published_at": moment(f.published_at),
                 "verdict": f.claim.verdict,
                 "relation": f.relation.value if f.relation else None,
                 "conflicts_with": [by_number[n] for n in f.conflicts_with],
+                "conflict_count": f.conflict_count,
             }
             for f in table.figures
         ],
@@ -236,7 +251,7 @@ class StoryDetailApi(APIView):
         if story is None:
             raise NotFound("There is no story with this id, or none of its figures is reviewed.")
         visible = _visible_claims(request.user)
-        articles = story.articles.select_related("source").defer("body")
+        articles = story.articles.select_related("source").defer("body", "story_features")
         if not can_review(request.user):
             articles = articles.filter(Exists(visible.filter(article=OuterRef("pk"))))
         shown_articles = [
@@ -249,11 +264,13 @@ class StoryDetailApi(APIView):
             }
             for a in articles.order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
         ]
-        quantities = [_quantity(t) for t in story_quantity_tables(story, claims=visible)]
+        # Every figure is read as plain values, none as a model instance.
+        tables = story_quantity_tables(story, claims=visible, named=CONFLICTS_LISTED, plain=True)
+        moment = serializers.DateTimeField().to_representation
         data = {
             **StoryOutputSerializer(story).data,
             "articles": StoryArticleSerializer(shown_articles, many=True).data,
-            "quantities": QuantitySerializer(quantities, many=True).data,
+            "quantities": [_quantity(t, moment) for t in tables],
         }
         return Response(data)
 

@@ -6,16 +6,43 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 
 from claims.models import Claim, Quantity, Story
-from claims.services.xref import Relation, published_time, relate
+from claims.services.xref import Relation, published_time, quantity_relations
 
+# What a table, its chart and the API read of a figure, its article and source: the
+# article's text and features stay in the database.
+FIGURE_FIELDS = (
+    "quantity_id",
+    "article_id",
+    "start",
+    "end",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "measure",
+    "attribution",
+    "in_conflict",
+    "verdict",
+    "sentence",
+    "sentence_start",
+    "article__published_at",
+    "article__created_at",
+    "article__source__name",
+    "article__source__slug",
+)
+# A story page's table lists this many figures of a quantity; a link shows them all.
+FIGURES_SHOWN = 10
 # A row names this many of the figures it conflicts with, then counts the rest.
 CONFLICTS_NAMED = 5
-# The strongest relation to the earlier reports is the one a row shows.
-_STRENGTH = {Relation.AGREES: 0, Relation.UPDATES: 1, Relation.CONFLICTS: 2}
 
 
 @dataclass
@@ -27,72 +54,159 @@ class FigureRow:
     published_at: datetime
     # Against the figures reported before it: None for the first report.
     relation: Relation | None = None
-    # The numbers of the rows it conflicts with, earlier or later.
+    # The numbers of the first rows it conflicts with, earlier or later, and how many
+    # rows it conflicts with in all.
     conflicts_with: list[int] = field(default_factory=list)
+    conflict_count: int = 0
     in_conflict: bool = False
+    # The article's source as (id, name, slug), None when it has none.
+    source: tuple[int, str, str] | None = None
+
+    @property
+    def source_name(self) -> str:
+        return self.source[1] if self.source else ""
 
     @property
     def conflicts_label(self) -> str:
         """“#1, #4” or, for many, the first few and how many more."""
         shown = ", ".join(f"#{n}" for n in self.conflicts_with[:CONFLICTS_NAMED])
-        more = len(self.conflicts_with) - CONFLICTS_NAMED
+        more = self.conflict_count - min(len(self.conflicts_with), CONFLICTS_NAMED)
         return f"{shown} and {more} more" if more > 0 else shown
 
 
-def figure_rows(claims: list[Claim], *, relations: bool = True) -> list[FigureRow]:
-    """One quantity's figures in the order they were reported, each with its strongest
-    relation to the earlier ones and the figures it conflicts with.
+@dataclass(slots=True)
+class FigurePoint:
+    """A figure as the chart and the relations read it, for the rows a table does not
+    list: plain values, as a thousand model instances cost more than the whole page."""
 
-    ``claims`` carry their article (for the publication time). Without ``relations``
-    the pairs are not compared (that grows with the square of the figures) and each
-    row's conflict is the flag stored when the story was last refreshed.
+    pk: int
+    article_id: int
+    start: int
+    qualifier: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    measure: str
+    in_conflict: bool
+    text: str
+    attribution: str
+    verdict: str
+
+    # The model's own rule for the interval a figure commits to.
+    Qualifier = Claim.Qualifier
+    bounds = Claim.bounds
+
+
+# The columns a FigurePoint is made of, then its article's time and source.
+_POINT_COLUMNS = (
+    "pk",
+    "article_id",
+    "start",
+    "qualifier",
+    "value",
+    "lower",
+    "upper",
+    "measure",
+    "in_conflict",
+    "text",
+    "attribution",
+    "verdict",
+    "quantity_id",
+    "published",
+    "article__source_id",
+    "article__source__name",
+    "article__source__slug",
+)
+
+
+def figure_rows(
+    claims: list[Claim], *, relations: bool = True, named: int | None = CONFLICTS_NAMED
+) -> list[FigureRow]:
+    """One quantity's figures in the order they were reported, each with its strongest
+    relation to the earlier ones and the first few figures it conflicts with (all of
+    them when ``named`` is None).
+
+    ``claims`` carry their article and its source. Without ``relations`` each row's
+    conflict is the flag stored when the story was last refreshed.
     """
-    ordered = sorted(claims, key=lambda c: (published_time(c), c.article_id, c.start))
+    entries = [(c, published_time(c), _source_of(c)) for c in claims]
+    return _rows(entries, relations=relations, named=named)
+
+
+def _source_of(claim: Claim) -> tuple[int, str, str] | None:
+    source = claim.article.source
+    return (source.pk, source.name, source.slug) if source else None
+
+
+def _rows(
+    entries: list[tuple], *, relations: bool, named: int | None, limit: int | None = None
+) -> list[FigureRow]:
+    """The rows of one quantity; only those a table of ``limit`` rows lists name the
+    figures they conflict with."""
+    entries.sort(key=lambda e: (e[1], e[0].article_id, e[0].start))
     rows = [
-        FigureRow(claim=c, number=i, published_at=published_time(c))
-        for i, c in enumerate(ordered, start=1)
+        FigureRow(claim=figure, number=i, published_at=moment, source=source)
+        for i, (figure, moment, source) in enumerate(entries, start=1)
     ]
     if not relations:
         for row in rows:
             row.in_conflict = row.claim.in_conflict
         return rows
-    # Relations are symmetric: each pair is worked out once.
-    for i, row in enumerate(rows):
-        for later in rows[i + 1 :]:
-            relation = relate(row.claim, later.claim)
-            if relation is Relation.CONFLICTS:
-                row.conflicts_with.append(later.number)
-                later.conflicts_with.append(row.number)
-            if later.relation is None or _STRENGTH[relation] > _STRENGTH[later.relation]:
-                later.relation = relation
-    for row in rows:
-        row.conflicts_with.sort()
-        row.in_conflict = bool(row.conflicts_with)
+    found = quantity_relations(
+        [r.claim for r in rows],
+        named=named,
+        times=[r.published_at for r in rows],
+        named_rows=_listed_positions(len(rows), limit),
+    )
+    for row, relations_of_row in zip(rows, found, strict=True):
+        row.relation = relations_of_row.relation
+        row.conflicts_with = [position + 1 for position in relations_of_row.conflicts]
+        row.conflict_count = relations_of_row.conflict_count
+        row.in_conflict = bool(relations_of_row.conflict_count)
     return rows
 
 
 @dataclass(frozen=True)
 class QuantityTable:
     quantity: Quantity
+    # Every figure, for the chart, the spread and the counts.
     figures: list[FigureRow]
+    # The rows the table lists: all of them, or the first report and the latest ones.
+    shown: list[FigureRow]
 
     @property
     def label(self) -> str:
         return quantity_label(self.quantity)
 
     @property
+    def hidden_count(self) -> int:
+        return len(self.figures) - len(self.shown)
+
+    @cached_property
     def conflict_count(self) -> int:
         return sum(1 for f in self.figures if f.in_conflict)
 
     @property
     def has_conflict(self) -> bool:
-        return any(f.in_conflict for f in self.figures)
+        return self.conflict_count > 0
 
-    @property
+    @cached_property
     def spread(self) -> tuple[float | None, float | None]:
         """The lowest and the highest number any of the figures commits to."""
         ends = [end for f in self.figures for end in finite_ends(f.claim)]
         return (min(ends), max(ends)) if ends else (None, None)
+
+
+def shown_rows(rows: list[FigureRow], limit: int | None) -> list[FigureRow]:
+    """The first report and the latest ones, ``limit`` rows in all (None: every row)."""
+    positions = _listed_positions(len(rows), limit)
+    return list(rows) if positions is None else [rows[i] for i in sorted(positions)]
+
+
+def _listed_positions(count: int, limit: int | None) -> set[int] | None:
+    if limit is None or count <= limit:
+        return None
+    return {0, *range(count - limit + 1, count)} if limit > 1 else set(range(limit))
 
 
 def finite_ends(claim: Claim) -> list[float]:
@@ -127,29 +241,63 @@ def story_quantity_tables(
     claims: QuerySet | None = None,
     exclude_quantity: int | None = None,
     relations: bool = True,
+    named: int | None = CONFLICTS_NAMED,
+    limit: int | None = None,
+    expand: int | None = None,
+    plain: bool = False,
 ) -> list[QuantityTable]:
     """The story's quantities with their figures; conflicts first, then the most reported.
 
     ``claims`` narrows the figures shown (consumers see reviewed figures only); a
-    quantity left with no figure is left out. ``relations``: see ``figure_rows``.
-    Two queries.
+    quantity left with no figure is left out. ``relations`` and ``named``: see
+    ``figure_rows``. ``limit`` caps the rows each table lists, except the quantity
+    ``expand``; with a limit the figures are read as plain values (``FigurePoint``),
+    and only the listed ones as claims (a third query). ``plain``: every figure stays
+    plain values (two queries).
     """
     quantities = {q.pk: q for q in Quantity.objects.filter(story=story)}
     if exclude_quantity is not None:
         quantities.pop(exclude_quantity, None)
     claims = Claim.objects.all() if claims is None else claims
-    rows = (
-        claims.filter(quantity_id__in=list(quantities))
-        .select_related("article", "article__source")
-        .defer("article__body")
-        .order_by("quantity_id", "article_id", "start")
-    )
-    grouped: dict[int, list[Claim]] = {}
-    for claim in rows:
-        grouped.setdefault(claim.quantity_id, []).append(claim)
-    tables = [
-        QuantityTable(quantity=quantities[pk], figures=figure_rows(members, relations=relations))
-        for pk, members in grouped.items()
-    ]
+    figures = claims.filter(quantity_id__in=list(quantities))
+    grouped: dict[int, list[tuple]] = {}
+    if limit is None and not plain:
+        for claim in (
+            figures.select_related("article", "article__source").only(*FIGURE_FIELDS).order_by()
+        ):
+            source = claim.article.source.name if claim.article.source_id else ""
+            grouped.setdefault(claim.quantity_id, []).append((claim, published_time(claim), source))
+    else:
+        # One time a figure, not two: reading datetimes is a good part of the cost.
+        points = figures.annotate(
+            published=Coalesce("article__published_at", "article__created_at")
+        )
+        for *point, quantity_id, published, source_id, name, slug in points.order_by().values_list(
+            *_POINT_COLUMNS
+        ):
+            source = (source_id, name, slug) if source_id else None
+            grouped.setdefault(quantity_id, []).append((FigurePoint(*point), published, source))
+    tables = []
+    for pk, entries in grouped.items():
+        listed = None if pk == expand else limit
+        rows = _rows(entries, relations=relations, named=named, limit=listed)
+        shown = shown_rows(rows, listed)
+        tables.append(QuantityTable(quantity=quantities[pk], figures=rows, shown=shown))
+    if limit is not None and not plain:
+        _load_listed(tables, figures)
     tables.sort(key=lambda t: (not t.has_conflict, -len(t.figures), t.quantity.pk))
     return tables
+
+
+def _load_listed(tables: list[QuantityTable], figures: QuerySet) -> None:
+    """Give the rows the tables list their claim, article and source (one query)."""
+    listed = [row for table in tables for row in table.shown]
+    claims = figures.filter(pk__in=[row.claim.pk for row in listed]).select_related(
+        "article", "article__source"
+    )
+    by_pk = {claim.pk: claim for claim in claims.only(*FIGURE_FIELDS)}
+    for table in tables:
+        # A figure deleted in between is left out of the list (the chart still has it).
+        table.shown[:] = [row for row in table.shown if row.claim.pk in by_pk]
+        for row in table.shown:
+            row.claim = by_pk[row.claim.pk]
