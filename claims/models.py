@@ -643,16 +643,28 @@ class ClaimQuerySet(models.QuerySet):
         )
         # No trigram in so short a text: the index could not help with the substring.
         condition = Q(words) if len(text) < 3 else Q(words) | substring
+
         # Ordered by worth with a LIMIT, the planner walks the queue index and filters
         # as it goes: quick when many sentences match, a walk of the whole table when
         # few or none do. So the matches are looked up first, unordered, through the
         # search indexes; when there are few, the page is picked from just those.
-        few = list(
-            Claim.objects.using(self.db)
-            .filter(condition)
-            .order_by()
-            .values_list("pk", flat=True)[: _SEARCH_FEW + 1]
+        def matches(where):
+            return (
+                Claim.objects.using(self.db)
+                .filter(where)
+                .order_by()
+                .values_list("pk", flat=True)[: _SEARCH_FEW + 1]
+            )
+
+        # The words first, then the substring, each through its own index, in one
+        # query that stops once enough are found: for common words the full-text
+        # index alone answers "many", without the slower trigram index building its
+        # bitmap of every match. A sentence matching both may come twice, which only
+        # makes a borderline search take the walk.
+        probe = (
+            matches(words) if len(text) < 3 else matches(words).union(matches(substring), all=True)
         )
+        few = list(probe[: _SEARCH_FEW + 1])
         if len(few) <= _SEARCH_FEW:
             return self.filter(pk__in=few)
         return self.filter(condition)
