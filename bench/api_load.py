@@ -1,14 +1,19 @@
 """How fast are the API's claim reads under load, next to the fastest view Django serves?
 
     DATABASE_URL=postgres://USER@127.0.0.1:5432/DBNAME \
-    NEWSFACTS_CACHE_URL=redis://127.0.0.1:6379/N .venv/bin/python bench/api_load.py
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/N \
+    NEWSFACTS_CACHE_URL=redis://127.0.0.1:6379/N+1 .venv/bin/python bench/api_load.py
+
+(The health view pings the broker, so it needs one that answers.)
 
 Migrates the database, fills it with 100,000 claims (once; later runs reuse them),
 starts gunicorn on a free port of 127.0.0.1 with production settings and
 ``--workers`` processes, and sends a fixed number of requests from this process with
 a pool of keep-alive threads to, one after the other:
 
-- ``/api/v1/health``: a bare Django view with a fixed JSON body, the ceiling;
+- ``/api/v1/health/live``: a bare Django view with a fixed JSON body, the ceiling;
+- ``/api/v1/health``: the readiness check (a database query and a broker ping), for
+  comparison: it is no longer bare, so it is not the ceiling;
 - the claims list: the first page of reviewed claims, as an API consumer;
 - a filtered list: one source's reviewed claims of one event above a value;
 - one claim, and the same claim as ClaimReview JSON-LD;
@@ -217,8 +222,12 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.request("GET", "/api/v1/health")
-            if connection.getresponse().status == 200:
+            response = connection.getresponse()
+            if response.status == 200:
                 return server
+            if response.status == 503:
+                server.terminate()
+                raise SystemExit(f"the health view answers 503: {response.read().decode()}")
         except OSError:
             time.sleep(0.2)
     server.terminate()
@@ -317,7 +326,8 @@ def main() -> int:
     try:
         auth = {"Authorization": f"Token {token}"}
         targets = [
-            ("ceiling /api/v1/health", "/api/v1/health", {}),
+            ("ceiling /api/v1/health/live", "/api/v1/health/live", {}),
+            ("readiness /api/v1/health", "/api/v1/health", {}),
             ("claims list", "/api/v1/claims/", auth),
             (
                 "claims list, filtered",

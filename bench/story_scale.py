@@ -8,8 +8,9 @@ fewer articles than asked): synthetic stories of 1-8 articles over up to three d
 40 articles a day, their features (places, names, figures, words), story keys, key
 counts, quantities and claims. Then assigns ``--new`` new articles, half of them
 resembling an existing story and half about something new, and prints the median,
-p95 and maximum of ``article_assign_story`` (which includes refreshing the story's
-quantities), and of storing the features as the worker does first.
+p95 and maximum of ``article_assign_story`` (which includes adding the article's
+figures to the story's quantities), and of storing the features as the worker does
+first.
 """
 
 from __future__ import annotations
@@ -137,6 +138,8 @@ def fill(articles: int, claims_per_article: int, seed: int) -> None:
             published = first_day + timedelta(days=rng.randrange(3))
             features = vocab.features(rng, theme)
             keys = feature_keys(features)
+            # Stored with their keys, as article_features_store keeps them.
+            features["keys"] = sorted(keys)
             frequency.update(keys)
             days.add(published.date())
             for key in _lookup_keys(keys):

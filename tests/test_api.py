@@ -110,6 +110,7 @@ ENDPOINTS = {
     ),
     "sources_list": ("get", lambda c: "/sources/", None, (401, 200, 200, 200)),
     "health": ("get", lambda c: "/health", None, (200, 200, 200, 200)),
+    "health_live": ("get", lambda c: "/health/live", None, (200, 200, 200, 200)),
 }
 
 

@@ -419,6 +419,19 @@ def test_batch_gives_the_same_claims_as_one_by_one():
     assert extract_claims_batch(texts) == [extract_claims(t) for t in texts]
 
 
+def test_batch_gives_the_same_features_as_one_by_one():
+    texts = [
+        "A car bomb killed 21 civilians in Manbij, the Observatory said.",
+        "",
+        "Floods in Dhaka drowned 12 people on Monday.",
+    ]
+    batch = extract_claims_batch(texts, with_features=True)
+    single = [extract_claims(t, with_features=True) for t in texts]
+    assert [claims for claims, _ in batch] == [claims for claims, _ in single]
+    assert [f.to_dict() for _, f in batch] == [f.to_dict() for _, f in single]
+    assert "mnbj" in batch[0][1].places
+
+
 def test_batch_rejects_non_text_items():
     with pytest.raises(TypeError):
         extract_claims_batch(["fine", 42])  # type: ignore[list-item]

@@ -498,6 +498,62 @@ TRENDS = [
         "up",
         id="range-after-by",
     ),
+    # A bound inside the figure's own wording bounds the change: it is no level.
+    pytest.param("The chipmaker rose under 4% on Friday.", "under 4%", "up", id="rose-under"),
+    pytest.param(
+        "The pound gained under 1% against the euro.", "under 1%", "up", id="gained-under"
+    ),
+    pytest.param("Oil fell over 3% in late trade.", "over 3%", "down", id="fell-over"),
+    pytest.param("Unemployment fell under 4% in May.", "under 4%", None, id="fell-under-a-level"),
+    # The figure a change is set against is a level.
+    pytest.param(
+        "The budget tripled to $9m instead of the $3m first planned.",
+        "$3m",
+        None,
+        id="instead-of-the-old-level",
+    ),
+    pytest.param("Profit rose 12% against 9% a year earlier.", "9%", None, id="against-last-year"),
+    pytest.param(
+        "Exports grew 5% compared with 3% in the rest of Europe.",
+        "3%",
+        None,
+        id="compared-with",
+    ),
+    # "up for sale" offers things; it raises nothing.
+    pytest.param("The club put 3 players up for sale.", "3", None, id="put-up-for-sale"),
+    pytest.param("The council put 40 homes up for auction.", "40", None, id="put-up-for-auction"),
+    pytest.param("The utility put up bills by 8%.", "8%", "up", id="put-up-bills-is-up"),
+    # A figure describing the thing a verb acts on is not changed by it.
+    pytest.param(
+        "The pitcher added a 95 mph fastball to his game.", "95", None, id="added-a-fastball"
+    ),
+    pytest.param("The firm cut a $5bn deal with the state.", "$5bn", None, id="cut-a-deal"),
+    pytest.param("The city cut the 40% tariff on steel.", "40%", None, id="cut-the-tariff"),
+    pytest.param("The chain posted a 5% rise in sales.", "5%", "up", id="rise-noun-still-up"),
+    # Money raised is an amount, not a rise.
+    pytest.param("The charity raised £40,000 at the gala.", "£40,000", None, id="raised-funds"),
+    pytest.param(
+        "The start-up raised $12m from investors.", "$12m", None, id="raised-from-investors"
+    ),
+    pytest.param("The bidder raised its offer by $2bn.", "$2bn", "up", id="raised-by-is-up"),
+    # A direction written as an adverb, or before a currency sign the span leaves out.
+    pytest.param("Growth was revised upward by 0.3 points.", "0.3", "up", id="revised-upward-by"),
+    pytest.param(
+        "Forecasts were revised downwards by 2%.", "2%", "down", id="revised-downwards-by"
+    ),
+    pytest.param(
+        "Net income was up Y=12 billion on the quarter.",
+        "12 billion",
+        "up",
+        id="up-before-a-yen-sign",
+    ),
+    # A loss of a mass is a fall.
+    pytest.param(
+        "The ice sheet loses 150 gigatonnes a year.", "150", "down", id="loses-gigatonnes"
+    ),
+    pytest.param(
+        "The glacier lost 3 megatonnes of ice in July.", "3", "down", id="lost-megatonnes"
+    ),
 ]
 
 
@@ -905,6 +961,48 @@ NUMBERS = [
         {"qualifier": "lower_bound", "lower": 1.3e6},
         id="conversion-with-a-currency-prefix-keeps-the-bound",
     ),
+    pytest.param(
+        "Turnout rose by one per cent in May.",
+        "one per cent",
+        {"value": 1.0, "unit": "percent"},
+        id="one-per-cent",
+    ),
+    pytest.param(
+        "Only one per cent of voters agreed.",
+        "one per cent",
+        {"value": 1.0, "kind": "percent"},
+        id="only-one-per-cent",
+    ),
+    pytest.param(
+        "Add 1/2 pound of butter to the pan.",
+        "1/2 pound",
+        {"value": 0.5, "unit": "pound", "kind": "measure"},
+        id="half-a-pound-of",
+    ),
+    pytest.param(
+        "A teaspoon is 1/3 of a tablespoon.",
+        "1/3",
+        {"value": pytest.approx(1 / 3), "unit": "tablespoon"},
+        id="fraction-of-a-unit",
+    ),
+    pytest.param(
+        "The jug holds 3/4 litre of milk.",
+        "3/4",
+        {"value": 0.75, "unit": "litre"},
+        id="fraction-before-a-unit",
+    ),
+    pytest.param(
+        "His now-7 year-old son starts school.",
+        "7 year-old",
+        {"value": 7.0, "unit": "year", "kind": "age"},
+        id="now-before-an-age",
+    ),
+    pytest.param(
+        "The then-45 year-old coach quit in May.",
+        "45 year-old",
+        {"value": 45.0, "unit": "year", "kind": "age"},
+        id="then-before-an-age",
+    ),
 ]
 
 
@@ -937,13 +1035,64 @@ def test_counts_after_place_names_in_a_list_are_claims():
         pytest.param("Nasdaq 100 futures were flat.", id="index-before-a-plural-noun"),
         pytest.param("Between 1550 and 1850 the glaciers advanced.", id="span-of-early-years"),
         pytest.param("Between 2012 and 2015 rents climbed.", id="span-of-years-before-a-noun"),
+        pytest.param("The firm moved to 9 W 57th St in May.", id="house-number-numbered-street"),
+        pytest.param("She lives at 221 E 48th Street.", id="house-number-east-street"),
+        pytest.param("Offices at 16-18 Station Road were sold.", id="run-of-house-numbers"),
+        pytest.param("Homes in the 90210 ZIP code sold fast.", id="zip-code"),
+        pytest.param("Rents in the 10001 postcode are high.", id="postcode-after"),
+        pytest.param("Labs ran COVID -19 tests all week.", id="spaced-virus-name"),
+        pytest.param("The temple was built in AD 79.", id="era-before"),
+        pytest.param("The city was founded in 753 BC.", id="era-after"),
+        pytest.param("Coins from A.D. 1000 were found.", id="era-with-full-stops"),
+        pytest.param("The attack on 9/11 shocked the city.", id="date-with-a-slash"),
     ],
 )
 def test_names_with_numbers_are_not_claims(text):
     assert extract_claims(text) == []
 
 
-def test_from_to_after_a_change_verb_gives_two_levels_with_one_event_and_trend():
-    found = extract_claims("Fees rose from £9,000 to £9,250 a year.")
+@pytest.mark.parametrize(
+    ("text", "expressions"),
+    [
+        pytest.param("Tesla delivered 900 Model 3 sedans in May.", ["900"], id="model-name"),
+        pytest.param("The firm began Phase 2 trials with 300 patients.", ["300"], id="phase-name"),
+        pytest.param("The clinic is open 24/7 for 300 patients.", ["300"], id="round-the-clock"),
+        pytest.param(
+            "The Ibex was up 0.4 per cent at 9312.",
+            ["0.4 per cent", "9312"],
+            id="index-level-no-year-can-be",
+        ),
+        pytest.param("The Dax closed at 9876 on Friday.", ["9876"], id="closing-level"),
+        pytest.param("The bridge opened in 1932 with 40 lanes.", ["40"], id="a-year-stays-out"),
+        pytest.param("Seas could swamp the coast by 2150.", [], id="a-far-year-stays-out"),
+        pytest.param("The toll climbed to 55 overnight.", ["55"], id="count-before-overnight"),
+        pytest.param(
+            "Arrests rose to 130 overnight in the capital.", ["130"], id="level-before-overnight"
+        ),
+        pytest.param(
+            "The vote closed at 2200 GMT with 300 ballots.", ["300"], id="clock-time-stays-out"
+        ),
+        pytest.param(
+            "Asia at noon: Nikkei -0.9% Kospi -1.2%.",
+            ["-0.9%", "-1.2%"],
+            id="signed-index-moves-stay",
+        ),
+    ],
+)
+def test_only_the_amounts_are_claims(text, expressions):
+    assert [c.text for c in extract_claims(text)] == expressions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Fees rose from £9,000 to £9,250 a year.", id="money"),
+        pytest.param("Unemployment fell from 5% to 4.2% in May.", id="percent"),
+        pytest.param("Valve lift was increased from 13.5 to 14.0 mm.", id="shared-unit"),
+        pytest.param("Bitcoin plummeted from $36,040 to $34,935 overnight.", id="plunge"),
+    ],
+)
+def test_from_to_after_a_change_verb_gives_two_levels_with_one_event_and_trend(text):
+    found = extract_claims(text)
     assert [c.qualifier for c in found] == ["exact", "exact"]
     assert len({(c.event, c.trend) for c in found}) == 1

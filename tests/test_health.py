@@ -208,3 +208,16 @@ def test_health_with_the_database_down_is_503_naming_the_database(monkeypatch, h
     assert (body["status"], body["failing"]) == ("failing", ["database"])
     assert body["broker"]["ok"]
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.django_db
+def test_liveness_answers_with_the_database_and_broker_down(monkeypatch, django_assert_num_queries):
+    """A process manager restarts what fails its liveness check: an outage of the
+    database or the broker must not get healthy web processes restarted."""
+    database = connections["default"].settings_dict
+    monkeypatch.setitem(database, "NAME", "/nonexistent-folder/newsfacts.sqlite3")
+    with broker_at(closed_port_url()), django_assert_num_queries(0):
+        response = Client().get("/api/v1/health/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "alive"}
+    assert response["Cache-Control"] == "no-store"

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from claims.models import Article, Claim, Quantity, Story, StoryKey
 from claims.services.extraction import claims_extract_for_article
@@ -147,6 +149,63 @@ def test_story_refresh_builds_quantities_and_conflicts():
     injuries = Quantity.objects.get(story=story, measure="injuries", period="event", place="")
     assert injuries.claims.count() == 3
     assert not injuries.has_conflict
+
+
+def _story_state(story_id: int):
+    story = Story.objects.get(pk=story_id)
+    return (
+        (
+            story.title,
+            story.places,
+            story.first_published_at,
+            story.last_published_at,
+            story.article_count,
+            story.conflict_count,
+        ),
+        sorted(
+            Quantity.objects.filter(story_id=story_id).values_list(
+                "pk", "measure", "population", "period", "place", "has_conflict"
+            )
+        ),
+        sorted(
+            Claim.objects.filter(article__story_id=story_id).values_list(
+                "pk", "quantity_id", "in_conflict"
+            )
+        ),
+        sorted(StoryKey.objects.filter(story_id=story_id).values_list("key", "day")),
+    )
+
+
+def test_assign_story_adding_an_article_gives_what_a_full_refresh_gives():
+    # Each article joins with only its own figures grouped; refreshing the whole story
+    # afterwards must find nothing to change.
+    first = _extracted(MANBIJ_1)
+    for item in (MANBIJ_2, MANBIJ_3):
+        added = _extracted(item)
+        assert added.story_id == first.story_id
+        incremental = _story_state(first.story_id)
+        story_refresh(story_id=first.story_id)
+        assert _story_state(first.story_id) == incremental
+    assert Story.objects.get(pk=first.story_id).conflict_count == 1
+
+
+def test_assign_story_reads_only_the_new_article_figures():
+    # A story's figures are not read again for each article that joins it.
+    for n in range(3):
+        article = ArticleFactory(
+            title=MANBIJ_2[0],
+            body=f"{MANBIJ_2[1]} Report {n}.",
+            published_at=DAY + timedelta(hours=n),
+            status=Article.Status.QUEUED,
+            source=SourceFactory(),
+        )
+        claims_extract_for_article(article_id=article.pk, assign_story=False)
+        with CaptureQueriesContext(connection) as queries:
+            story = article_assign_story(article_id=article.pk)
+        assert story.article_count == n + 1
+    claim_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "claims_claim"')]
+    assert claim_reads
+    assert not [sql for sql in claim_reads if "story_id" in sql]
 
 
 def test_story_refresh_deletes_an_empty_story():

@@ -1,13 +1,47 @@
-"""CSV for spreadsheets, and JSON-LD for ClaimReview."""
+"""JSON through orjson, CSV for spreadsheets, and JSON-LD for ClaimReview."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+import orjson
+from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import JSONRenderer as DrfJsonRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
 from claims.models import Claim
+
+_ORJSON_OPTIONS = (
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+# Line and paragraph separators end a line in JavaScript; DRF escapes them, and so do we.
+_JS_LINE_ENDS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+class JSONRenderer(DrfJsonRenderer):
+    """DRF's JSON renderer, written by orjson: the same compact UTF-8 bytes for the
+    same data in a fraction of the time (a page of 200 claims is 160 kB of JSON).
+
+    Dates, times and anything else orjson does not know go through DRF's encoder, so
+    they read as before (``2024-05-01T10:00:00Z``). Pretty-printed answers (an
+    ``indent`` in the Accept header, the browsable API) keep DRF's own path. A float
+    that is not finite becomes null where DRF's strict mode would fail the request.
+    """
+
+    _fallback = staticmethod(JSONEncoder().default)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        rendered = orjson.dumps(data, default=self._fallback, option=_ORJSON_OPTIONS)
+        for raw, escaped in _JS_LINE_ENDS:
+            if raw in rendered:
+                rendered = rendered.replace(raw, escaped)
+        return rendered
+
 
 # Flat columns, in the order a spreadsheet shows them.
 CLAIM_CSV_COLUMNS = (

@@ -6,6 +6,7 @@ app_name = "api"
 
 urlpatterns = [
     path("health", views.health, name="health"),
+    path("health/live", views.liveness, name="health-live"),
     path("claims/", views.ClaimListApi.as_view(), name="claim_list"),
     path("claims/<int:pk>/", views.ClaimDetailApi.as_view(), name="claim_detail"),
     path(

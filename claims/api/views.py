@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,7 +42,7 @@ from .pagination import (
     paginated_serializer,
 )
 from .permissions import CanReviewClaims, CanSubmitArticles, can_review
-from .renderers import ClaimCsvRenderer, EmbeddableJsonRenderer, JsonLdRenderer
+from .renderers import ClaimCsvRenderer, EmbeddableJsonRenderer, JsonLdRenderer, JSONRenderer
 from .serializers import (
     ArticleOutputSerializer,
     ArticlePublicSerializer,
@@ -61,6 +61,14 @@ CLAIM_PAGE = KeysetPagination(default_size=50, max_size=200)
 CLAIM_CSV_PAGE = KeysetPagination(default_size=500, max_size=2000)
 ARTICLE_PAGE = KeysetPagination(default_size=50, max_size=200)
 ARTICLE_ORDERING = Ordering("created_at", descending=True, is_datetime=True)
+
+
+def liveness(request) -> JsonResponse:
+    """For a process manager: the web process answers. It checks nothing else, so that
+    a database or broker outage does not get healthy web processes restarted."""
+    response = JsonResponse({"status": "alive"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def health(request) -> JsonResponse:

@@ -15,25 +15,30 @@ REPORTING_VERBS = word_set(
     "say tell report estimate tweet claim warn announce state add confirm write note "
     "explain insist allege declare reveal indicate stress argue acknowledge admit "
     "publish document record count tally quote post told said call describe find show "
-    "suggest conclude forecast predict project register log"
+    "suggest conclude forecast predict project register log cite accuse"
 )
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Reporting verbs whose direct object can be the reported figure ("reported 600 cases").
 _OBJECT_REPORTING = word_set(
     "report estimate record count document tally confirm announce publish forecast predict "
-    "project register log"
+    "project register log cite accuse"
 )
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "conj", "dep", "oprd"})
 # Subjects of "show", "suggest" and the like that name no source.
 _ANONYMOUS_SOURCE_RE = re.compile(
     r"(?:(?:the|new|latest|recent|official|these|those)\s+)*"
-    r"(?:figures|data|statistics|numbers|results|estimates|records|it|this)",
+    r"(?:figures|data|statistics|numbers|results|estimates|records|it|this|video|videos|"
+    r"footage|images?|pictures?|photos?|photographs?|clips?)",
     re.IGNORECASE,
+)
+_DOCUMENT_NOUNS = word_set(
+    "report study survey statement figure data statistic estimate record count tally analysis"
 )
 _TOLL_VERBS = word_set("put give raise revise lower set")
 _TOLL_NOUNS = word_set("toll figure number count total estimate tally")
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_GROUP = frozenset({"they", "it"})
+_POSSESSIVES = {"his": "person", "her": "person", "their": "group", "its": "group"}
 # Marks that set a say-clause off from the clause it reports: "..., the army said".
 _FRAME_MARKS = frozenset({",", "”", '"', ":", "—", "–", "-", "’", "''", "``", "“"})
 _OPEN_QUOTES = "“«„"
@@ -50,11 +55,21 @@ _PRONOUN_WINDOW = 1500
 def is_reporting_verb(tok: Token) -> bool:
     """A verb that reports a figure: "said", "forecast", "pointed out"."""
     lemma = tok.lemma_.lower()
-    if tok.pos_ not in ("VERB", "AUX"):
+    if tok.pos_ not in ("VERB", "AUX") and not _infinitive_tagged_noun(tok):
         return False
     if lemma in REPORTING_VERBS:
         return True
     return lemma == "point" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children)
+
+
+def _infinitive_tagged_noun(tok: Token) -> bool:
+    """ "went on to state that": the tagger reads some say-verbs after "to" as nouns."""
+    return (
+        tok.pos_ == "NOUN"
+        and tok.i > 0
+        and tok.doc[tok.i - 1].lower_ == "to"
+        and tok.doc[tok.i - 1].dep_ == "aux"
+    )
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -139,7 +154,15 @@ def noun_phrase(head: Token) -> str | None:
         (
             c.left_edge.i
             for c in head.children
-            if c.dep_ in ("relcl", "acl", "appos") and c.i > head.i
+            if c.i > head.i
+            and (
+                c.dep_ in ("relcl", "acl", "appos")
+                # "the Department of Health in north Leeds": where it sits
+                or c.dep_ == "prep"
+                and c.lower_ in ("in", "at", "near")
+                and all(t.ent_type_ in ("GPE", "LOC") for t in c.subtree if t.pos_ == "PROPN")
+                and any(t.pos_ == "PROPN" for t in c.subtree)
+            )
         ),
         default=None,
     )
@@ -162,7 +185,9 @@ def noun_phrase(head: Token) -> str | None:
             tokens = tokens[:idx]
             break
     for idx, t in enumerate(tokens):
-        if t.i < head.i and t.text in (",", "(", "“", "”", '"'):
+        if t.i < head.i and (t.text in (",", "(", "“", "”", '"') or t.like_num):
+            # "wounded at least 50 a monitoring group said": a count glued on before
+            # the speaker is the clause's, not the name's.
             start = idx + 1
     words = _strip_the(tokens[start:])
     if not words:
@@ -240,7 +265,9 @@ class Attributor:
             end = sent.end
             if first.i == sent.start and sent.end < len(doc):
                 end = sent.end
-            for tok in doc[first.i : min(end, first.i + 12)]:
+            # Commas stripped, the say-clause may come after the rest of the sentence:
+            # '"... hit the opera house" near the square the news agency said.'
+            for tok in doc[first.i : min(end, first.i + 40)]:
                 if tok.text in (_OPEN_QUOTES + '"') and tok.i > first.i:
                     break
                 if _introduces_next(tok):
@@ -303,17 +330,45 @@ class Attributor:
             for child in subj.children:
                 if child.dep_ == "appos" and child.pos_ == "PROPN" and child.i > subj.i:
                     return noun_phrase(child)
+        if subj.lemma_.lower() in _DOCUMENT_NOUNS and (compiler := _compiler_of(subj)):
+            return compiler  # "a report issued by the Syrian Network for Human Rights"
+        if _ANONYMOUS_SOURCE_RE.fullmatch(subj.lower_):
+            # "figures show", "a video filmed in the town showed": no one is named,
+            # unless the figures are someone's ("his figures allege").
+            poss = next((c for c in subj.children if c.dep_ == "poss"), None)
+            if poss is not None and poss.lower_ in _POSSESSIVES:
+                return self._resolve_possessive(poss)
+            return None
         name = noun_phrase(subj)
         if name and _ANONYMOUS_SOURCE_RE.fullmatch(name):
-            return None  # "figures show", "new data suggest": no one is named
+            return None
         return name
+
+    def _resolve_possessive(self, poss: Token) -> str | None:
+        if _POSSESSIVES[poss.lower_] == "person":
+            entity = self._last_entity(poss, ("PERSON",))
+            return entity.text if entity is not None else None
+        return self._previous_speaker(poss)
 
     def _subject(self, verb: Token) -> Token | None:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-        for child in verb.children:
-            # In "the fighting is reported to have killed", the subject is not the source.
-            if child.dep_ == "nsubj" or (child.dep_ == "nsubjpass" and not passive):
-                return child
+        # In "the fighting is reported to have killed", the subject is not the source.
+        subjects = [
+            c for c in verb.children if c.dep_ == "nsubj" or (c.dep_ == "nsubjpass" and not passive)
+        ]
+        if len(subjects) > 1:
+            # "... killed 19 people the Observatory said": without its comma the counted
+            # noun is parsed as a second subject; the speaker stands next to the verb.
+            before = [c for c in subjects if c.i < verb.i]
+            return before[-1] if before else subjects[0]
+        if subjects:
+            return subjects[0]
+        for aux in verb.children:
+            # "The Russians had on Saturday accused ...": the subject hung on the auxiliary.
+            if aux.dep_ == "aux" and aux.i < verb.i:
+                subj = next((c for c in aux.children if c.dep_ == "nsubj"), None)
+                if subj is not None:
+                    return subj
         for child in verb.children:
             if child.dep_ == "agent":
                 for obj in child.children:
@@ -337,6 +392,13 @@ class Attributor:
             for child in verb.head.children:
                 if child.dep_ in _SUBJECT_DEPS:
                     return child
+        if (
+            verb.dep_ in ("advcl", "xcomp")
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+            and verb.head.pos_ in ("VERB", "AUX")
+        ):
+            # "The center went on to state that ...": who goes on is who states.
+            return self._subject(verb.head)
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX"):
             # "..., estimating it would add $256bn": the participle shares its subject.
             return self._subject(verb.head)
@@ -407,6 +469,12 @@ class Attributor:
                 break
             if tok.pos_ == "VERB" and is_reporting_verb(tok):
                 subj = self._subject(tok)
+                if subj is None and not person and _ends_its_clause(tok):
+                    # "... killed 58 civilians" the Observatory said. It added ...": a
+                    # closing say-clause the parse left without a subject.
+                    words = _speaker_words_before(tok)
+                    if words and words[-1].pos_ != "PRON" and not self._in_quote(words[0]):
+                        return doc[words[0].i : words[-1].i + 1].text
                 if subj is None or subj.pos_ == "PRON" or subj.i == pron.i:
                     continue
                 if person and not any(t.ent_type_ == "PERSON" for t in subj.subtree):
@@ -428,10 +496,16 @@ class Attributor:
             return according
         best: tuple[int, str] | None = None
         for tok in sent:
-            if tok.pos_ != "VERB" or not (is_reporting_verb(tok) or _states_a_toll(tok)):
+            if not is_reporting_verb(tok) and not (
+                tok.pos_ == "VERB" and _states_a_toll(tok) and self._source_like_subject(tok)
+            ):
                 continue
             if self._in_quote(tok) and k is None:
                 continue
+            if not is_reporting_verb(tok) and not _is_ancestor(tok, anchor):
+                continue  # "put the toll at 45" states 45, not the figures around it
+            if tok.i > anchor.i and any(t.text == ";" for t in self.doc[anchor.i : tok.i]):
+                continue  # "killed six and wounded dozens; SANA has called the attack ..."
             name = self._covers(tok, anchor)
             if name:
                 distance = abs(tok.i - anchor.i)
@@ -439,7 +513,49 @@ class Attributor:
                     best = (distance, name)
         if best:
             return best[1]
+        if k is None and (closing := self._bare_closing_speaker(anchor, sent)):
+            return closing
         return _headline_source(sent) if k is None else None
+
+    def _source_like_subject(self, verb: Token) -> bool:
+        """ "3 new towns joined ..., raising the number to 83": what raises a toll is a
+        source only when it names one."""
+        subj = self._subject(verb)
+        if subj is None:
+            return False
+        return not any(t.like_num or t.pos_ == "NUM" for t in subj.subtree)
+
+    def _bare_closing_speaker(self, anchor: Token, sent: Span) -> str | None:
+        """ "... left two dead and eight injured the Red Crescent (QRCS) has announced.":
+        a say-clause closing a sentence whose commas were stripped, read from the words
+        when the parse has lost it (a second subject, an object, a prepositional noun).
+
+        The say-verb must come after the figure with no other say-verb between them, be
+        preceded by a source's noun phrase and report nothing of its own after it.
+        """
+        doc = self.doc
+        for verb in sent:
+            if verb.i <= anchor.i or not _bare_say_verb(verb) or self._in_quote(verb):
+                continue
+            if not _ends_its_clause(verb):
+                continue
+            words = _speaker_words_before(verb)
+            if not words or words[0].i <= anchor.i:
+                continue
+            if any(
+                is_reporting_verb(t) and not self._in_quote(t) and t.dep_ not in ("relcl", "acl")
+                for t in doc[anchor.i + 1 : words[0].i]
+            ):
+                return None
+            if any(_starts_new_clause(t, anchor) for t in doc[anchor.i + 1 : words[0].i]):
+                # "... killed 49 people over the weekend Idlib came under bombardment
+                # activists reported": the say-clause closes the next sentence.
+                return None
+            if len(words) == 1 and words[0].pos_ == "PRON":
+                return self.resolve_pronoun(words[0])
+            name = doc[words[0].i : words[-1].i + 1].text
+            return None if _ANONYMOUS_SOURCE_RE.fullmatch(name) else name
+        return None
 
     def _closing_speaker(self, verb: Token, anchor: Token, *, anywhere: bool = False) -> str | None:
         """'... were killed on Tuesday activists said.' with the commas stripped.
@@ -448,12 +564,16 @@ class Attributor:
         and hangs the speaker on the clause before it; the speaker is the noun phrase
         just before the verb, when the figure's clause hangs under that verb.
         """
+        if anchor.i < verb.i and (inverted := _inverted_speaker(verb)):
+            return inverted
         if not anywhere:
             if verb.dep_ != "ROOT" or not _is_ancestor(verb, anchor):
                 return None
             after = verb.doc[verb.i + 1 : verb.sent.end]
             if any(t.pos_ in ("VERB", "AUX") or not _is_ancestor(verb, t) for t in after):
                 return None
+            if any(c.dep_ == "dobj" and c.i > verb.i for c in verb.children):
+                return None  # "... have found refuge in Idlib": the verb has its own object
         head = _closing_noun_phrase_head(verb)
         if head is None or self._in_quote(head):
             return None
@@ -469,6 +589,8 @@ class Attributor:
         head = _closing_noun_phrase_head(verb)
         if head is None or self._in_quote(head):
             return None
+        if head.dep_ == "pobj" and head.head.lower_ in _PLACE_PREPOSITIONS:
+            return None  # "a video shot in the Kafr Batna neighborhood showed": a place
         words = _strip_the(_closing_words(head, verb))
         if not words or not any(
             t.pos_ == "PROPN" or t.ent_type_ in _NAME_ENTITIES or t.lemma_.lower() in _SOURCE_NOUNS
@@ -531,6 +653,12 @@ class Attributor:
             return None  # "the agency did not give a toll"
         subj = self._subject(verb)
         if subj is None:
+            if anchor.i > verb.i and _through_clause(verb, anchor):
+                # "... the Directorate of Health in east Aleppo reported that ...": the
+                # parse hung the speaker on a preposition before the verb.
+                words = _speaker_words_before(verb, _verb_group_start(verb) - 1)
+                if words and words[-1].pos_ != "PRON" and not self._in_quote(words[0]):
+                    return verb.doc[words[0].i : words[-1].i + 1].text
             return self._closing_speaker(verb, anchor)
         if (
             verb.dep_ == "conj"
@@ -542,6 +670,15 @@ class Attributor:
             # toll of 15": the parse lends the conjunct the first clause's subject, but
             # a name stands right before the verb.
             return named
+        if (
+            subj.dep_ == "pobj"
+            and subj.head.dep_ == "agent"
+            and any(
+                c.dep_ == "nsubjpass" and c.left_edge.i <= anchor.i <= c.right_edge.i
+                for c in verb.children
+            )
+        ):
+            return self.subject_name(verb)  # "a toll of 500 was cited by activists"
         if subj.left_edge.i <= anchor.i <= subj.right_edge.i:
             # The figure is in who speaks ("Three officials said"), unless the missing
             # comma glued the counted noun onto the speaker ("killed 15 civilians
@@ -555,7 +692,15 @@ class Attributor:
             # was said. Only a clause under the verb reports it.
             in_scope = _through_clause(verb, anchor)
         if not in_scope and verb.dep_ in ("parataxis", "advcl", "ccomp", "conj"):
-            in_scope = _is_ancestor(verb.head, anchor) and verb.i > anchor.i
+            in_scope = (
+                _is_ancestor(verb.head, anchor)
+                and verb.i > anchor.i
+                # "... killed 49 people the province came under fire activists reported":
+                # the say-clause closes the next, run-on sentence.
+                and not any(
+                    _starts_new_clause(t, anchor) for t in verb.doc[anchor.i + 1 : subj.left_edge.i]
+                )
+            )
         if not in_scope and verb.dep_ == "relcl" and _closes_sentence(verb, subj):
             # "... killed 37 civilians the Observatory said on Monday.": without its
             # comma the say-clause is parsed as a relative clause of the last noun.
@@ -587,6 +732,160 @@ class Attributor:
         if before is not None and before.pos_ != "CCONJ" and not own_clause:
             return self.subject_name(verb)
         return None
+
+
+def _starts_new_clause(verb: Token, anchor: Token) -> bool:
+    """A finite verb after the figure with a subject of its own that counts nothing, or
+    a verb joined to the clause before with neither subject nor object ("... killed 49
+    people over the weekend Idlib province came under bombardment")."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.dep_ not in ("conj", "parataxis", "ROOT"):
+        return False
+    if (
+        verb.dep_ == "conj"
+        and verb.head.i < anchor.i
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in verb.children)
+        and not any(t.like_num for t in verb.doc[verb.i + 1 : verb.i + 4])
+    ):
+        return True
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass")
+        and c.i > anchor.i
+        and not any(t.like_num or t.pos_ == "NUM" for t in c.subtree)
+        for c in verb.children
+    )
+
+
+def _bare_say_verb(verb: Token) -> bool:
+    # The parse of a comma-less sentence may tag a say-verb as a noun's modifier; its
+    # past form still reads as a verb.
+    if verb.lemma_.lower() not in _BARE_SAY_VERBS or verb.tag_ not in ("VBD", "VBN", "VBZ", "VBP"):
+        return False
+    # "65 bodies found in the town" is no say-clause; "the Red Crescent has announced" is.
+    return verb.tag_ != "VBN" or (
+        verb.i > 0 and verb.doc[verb.i - 1].lower_ in ("has", "have", "had")
+    )
+
+
+_BARE_SAY_VERBS = word_set("say tell report announce add confirm state claim write tweet warn")
+
+
+# Words a closing say-verb may be followed by without reporting a clause of its own:
+# "said on Monday", "said late on Wednesday citing medics", "reported as ...", "said."
+_CLOSING_TAIL_POS = frozenset({"ADP", "SCONJ", "PUNCT", "ADV", "PART", "SPACE"})
+
+
+def _ends_its_clause(verb: Token) -> bool:
+    doc = verb.doc
+    k = verb.i + 1
+    if verb.lemma_.lower() == "tell":
+        # "a field source told SANA reporter", "told reporters on Monday"
+        while k < len(doc) and k - verb.i <= 3 and doc[k].pos_ in ("PROPN", "NOUN", "DET", "ADJ"):
+            k += 1
+    if k >= len(doc) or doc[k].is_sent_start:
+        return True
+    nxt = doc[k]
+    if nxt.lower_ == "that":
+        return False
+    if nxt.ent_type_ in ("DATE", "TIME") or nxt.tag_ == "VBG":
+        return True
+    return nxt.pos_ in _CLOSING_TAIL_POS and nxt.text not in _OPEN_QUOTES + '"'
+
+
+def _speaker_words_before(
+    verb: Token, last: int | None = None, *, climb: bool = True
+) -> list[Token]:
+    """The source's noun phrase written right before a say-verb, read from the words:
+    names, a parenthesised short form, at most one common noun before a common head
+    ("state media", "rescue workers"), and a source noun before a name ("news agency
+    SANA"). A place named before an organisation is not part of it ("in northern Peru
+    UNICEF said")."""
+    doc = verb.doc
+    k = _verb_group_start(verb) - 1 if last is None else last
+    words: list[Token] = []
+    common = 0
+    while k >= 0:
+        tok = doc[k]
+        if tok.text == ")" and not words:
+            opening = next(
+                (j for j in range(k - 1, max(-1, k - 6), -1) if doc[j].text == "("), None
+            )
+            if opening is None:
+                break
+            k = opening - 1
+            continue
+        if tok.ent_type_ in ("DATE", "TIME") or tok.like_num:
+            break
+        if tok.pos_ == "PRON" and not words and tok.lower_ in _PRONOUNS_PERSON | _PRONOUNS_GROUP:
+            return [tok]
+        if tok.pos_ == "PROPN":
+            if words and words[0].pos_ != "PROPN" and words[0].lower_ not in ("of", "for"):
+                break  # "custody HRW" reads "HRW"; a name does not end in a common noun
+            words.insert(0, tok)
+        elif tok.lower_ in ("of", "for", "and", "-") and words and words[0].pos_ == "PROPN":
+            if k == 0 or doc[k - 1].pos_ != "PROPN":
+                break
+            words.insert(0, tok)
+        elif tok.pos_ == "NOUN":
+            if not words:
+                lemma = tok.lemma_.lower()
+                if not (
+                    lemma in _SOURCE_NOUNS
+                    or lemma.endswith(_AGENT_ENDINGS)
+                    or tok.lower_ in _SOURCE_NOUNS
+                ):
+                    return []
+                words.insert(0, tok)
+            elif words[0].pos_ == "PROPN":
+                if tok.lemma_.lower() not in _SOURCE_NOUNS:
+                    break
+                words.insert(0, tok)
+            elif common == 0 and tok.tag_ != "NNS":
+                common += 1
+                words.insert(0, tok)
+            else:
+                break
+        elif tok.pos_ == "ADJ" and words:
+            words.insert(0, tok)
+        else:
+            break
+        k -= 1
+    # "in northern Peru UNICEF": a place before the name is where, not who.
+    places = [i for i, t in enumerate(words) if t.ent_type_ in ("GPE", "LOC")]
+    if places and places[-1] + 1 < len(words):
+        words = words[places[-1] + 1 :]
+    elif (
+        words
+        and climb
+        and all(t.ent_type_ in ("GPE", "LOC", "") and t.pos_ == "PROPN" for t in words)
+    ):
+        # "the Directorate of Health in east Aleppo reported": where the source sits.
+        j = words[0].i - 1
+        while j >= 0 and doc[j].pos_ in ("NOUN", "ADJ") and words[0].i - j <= 2:
+            j -= 1
+        if j > 0 and doc[j].lower_ in ("in", "at") and doc[j - 1].pos_ == "PROPN":
+            return _speaker_words_before(verb, j - 1, climb=False)
+        if len(places) == len(words):
+            return []
+    while words and words[0].pos_ in ("ADP", "CCONJ", "PUNCT"):
+        words = words[1:]
+    if not words or words[-1].pos_ not in ("PROPN", "NOUN", "PRON"):
+        return []
+    return words
+
+
+def _inverted_speaker(verb: Token) -> str | None:
+    """ "... were seen over Idlib said Rami Abdel Rahman head of the Observatory": a name
+    right after a say-verb that has no subject of its own is who speaks."""
+    doc = verb.doc
+    k = verb.i + 1
+    if k < len(doc) and doc[k].lower_ == "the":
+        k += 1
+    if k >= len(doc) or doc[k].ent_type_ not in _NAME_ENTITIES or doc[k].ent_iob_ != "B":
+        return None
+    end = k + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[k:end].text
 
 
 def _introduces_next(verb: Token) -> bool:
@@ -625,25 +924,60 @@ def _headline_source(sent: Span) -> str | None:
     """ "Air raids kill 18 civilians in Aleppo Monitor AFP Saturday 16 Jul 2016": a
     headline credits its source by naming it last, before the wire and the date."""
     text = sent.text.rstrip()
+    if (credit := _COLON_CREDIT_RE.search(text)) and credit.group(1).split()[-1].lower() in (
+        _HEADLINE_SOURCES
+    ):
+        return credit.group(1)  # "Bombs kill 13 fighters: monitor."
     if not text or text[-1] in '.!?"”’':
         return None
     words = [t for t in sent if not t.is_space]
-    while words and (
-        words[-1].text in _WIRE_NAMES
-        or words[-1].like_num
-        or words[-1].ent_type_ in ("DATE", "TIME")
-        or words[-1].is_punct
-        or words[-1].lower_.rstrip(".") in MONTHS
-        or words[-1].lower_ in WEEKDAYS
-    ):
-        words.pop()
-    if not words or words[-1].lower_ not in _HEADLINE_SOURCES:
+    size = -1
+    while words and len(words) != size:
+        size = len(words)
+        while words and (
+            words[-1].text in _WIRE_NAMES
+            or words[-1].like_num
+            or words[-1].ent_type_ in ("DATE", "TIME")
+            or words[-1].is_punct
+            or words[-1].lower_.rstrip(".") in MONTHS
+            or words[-1].lower_ in WEEKDAYS
+        ):
+            words.pop()
+        words = _drop_page_sections(words)
+    if not words:
         return None
     last = words[-1]
+    if (
+        last.is_upper
+        and last.is_alpha
+        and len(last.text) >= 3
+        and last.ent_type_ not in ("GPE", "LOC", "NORP")
+        and len(words) > 3
+        and words[-2].is_alpha
+        and words[-2].is_lower
+    ):
+        return last.text  # "... in latest round of bombing UNICEF"
+    if last.lower_ not in _HEADLINE_SOURCES:
+        return None
     start = last.i
     while start > sent.start and sent.doc[start - 1].lower_ in _HEADLINE_SOURCE_MODIFIERS:
         start -= 1
     return sent.doc[start : last.i + 1].text
+
+
+# A headline credited after a colon: "Bombs kill 13 fighters: monitor".
+_COLON_CREDIT_RE = re.compile(r":\s*((?:[A-Za-z][\w'-]*\s+){0,3}[A-Za-z][\w'-]*)\.?$")
+
+
+def _drop_page_sections(words: list[Token]) -> list[Token]:
+    """ "... Opera House State media - Region - World - Ahram": the sections and the
+    outlet a web page's title ends with, one to three capitalised words after a dash."""
+    for size in (1, 2, 3):
+        if len(words) > size + 1 and words[-size - 1].text in ("-", "|", "–", "—"):
+            tail = words[-size:]
+            if all(t.is_title or t.is_upper for t in tail):
+                return words[: -size - 1]
+    return words
 
 
 def _verb_group_start(verb: Token) -> int:
@@ -680,6 +1014,8 @@ def _closing_noun_phrase_head(verb: Token) -> Token | None:
 
 
 _NAME_ENTITIES = ("ORG", "PERSON", "NORP")
+_SAY_ONLY = word_set("say add claim insist state")
+_PLACE_PREPOSITIONS = word_set("in at near on from into across around inside outside")
 # Wire services and page furniture that follow a headline's own source.
 _WIRE_NAMES = frozenset({"AFP", "Reuters", "AP", "Print", "Tweet", "Views", "Related", "|", "-"})
 _HEADLINE_SOURCES = word_set(
@@ -692,7 +1028,7 @@ _HEADLINE_SOURCE_MODIFIERS = word_set("state monitoring rights local syrian acti
 _AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "guard")
 _SOURCE_NOUNS = word_set(
     "monitor group official source activist agency ministry medic witness resident police "
-    "army spokesman spokeswoman spokesperson observatory"
+    "army spokesman spokeswoman spokesperson observatory media"
 )
 
 
@@ -747,6 +1083,10 @@ def _closing_words(head: Token, verb: Token) -> list[Token]:
     counted = [i for i, t in enumerate(words) if t.pos_ == "NUM" or t.ent_type_ == "ORDINAL"]
     if counted and counted[-1] + 1 < len(words):
         words = words[counted[-1] + 1 :]
+    # "in northern Peru UNICEF said": a place before the name is where, not who.
+    places = [i for i, t in enumerate(words) if t.ent_type_ in ("GPE", "LOC")]
+    if places and places[-1] + 1 < len(words) and words[places[-1] + 1].pos_ == "PROPN":
+        words = words[places[-1] + 1 :]
     # "a fourth SANA": an organisation or person named after stray words is the speaker.
     for i, tok in enumerate(words):
         if tok.ent_type_ in _NAME_ENTITIES and tok.ent_iob_ == "B":
@@ -772,9 +1112,16 @@ def _has_own_source(gap: str) -> bool:
 def _through_clause(verb: Token, tok: Token) -> bool:
     """True when `tok` sits under a clause of `verb` rather than its object."""
     cur = tok
+    clause_below = False
     for _ in range(50):
         if cur.head.i == verb.i:
+            if cur.dep_ == "dobj" and clause_below and verb.lemma_.lower() in _SAY_ONLY:
+                # "State media said attacks by insurgents killed 20": a clause without
+                # "that" parsed as the object, with the figure under its verb.
+                return True
             return cur.dep_ in _CLAUSE_DEPS
+        if cur.pos_ == "VERB" and cur.i != tok.i:
+            clause_below = True
         if cur.head.i == cur.i:
             return False
         cur = cur.head

@@ -51,14 +51,14 @@ EVENT_NOUNS = word_set(
     "reduction loss slump plunge dip improvement rally rebound downturn contraction "
     "profit cost saving charge forecast estimate revenue sale deficit surplus debt toll "
     "fine budget bill earnings income turnover spending investment payout dividend "
-    "bonus fee subsidy"
+    "bonus fee subsidy damage destruction"
 )
 # Verbs that only carry a figure to the noun that matters: "is £12bn of cuts", "put the
 # death toll at 41", "left 250,000 dead".
 LIGHT_VERBS = word_set(
     "be have post report record announce unveil show make see face incur suffer book "
     "deliver take hand impose give set put issue leave list count document include reach "
-    "total stand find register log contain include comprise amount"
+    "total stand find register log contain include comprise amount range top exceed result"
 )
 # States a count of people is left in; the word after the count names the event.
 RESULT_STATES: dict[str, str] = {
@@ -122,6 +122,9 @@ def _lemma(tok: Token) -> str:
     return lemma
 
 
+_PARTING_WORDS = word_set("with of in at for by including")
+
+
 def _is_number_word(tok: Token) -> bool:
     return tok.lower_ in nums.NUMBER_WORDS or tok.lower_ in nums.VAGUE_PLURALS or tok.like_num
 
@@ -135,7 +138,16 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
     tok = anchor
     # Climb through number words: "three" -> "million" -> "people".
     for _ in range(3):
-        if tok.dep_ in ("compound", "quantmod", "nummod") and _is_number_word(tok.head):
+        if (
+            tok.dep_ in ("compound", "quantmod", "nummod")
+            and _is_number_word(tok.head)
+            # "put the toll at 494 with 90 percent killed": a preposition between two
+            # figures parts them, whatever the parse joined.
+            and not any(
+                t.lower_ in _PARTING_WORDS
+                for t in tok.doc[min(tok.i, tok.head.i) + 1 : max(tok.i, tok.head.i)]
+            )
+        ):
             tok = tok.head
         else:
             break
@@ -151,16 +163,30 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
                             return _usable_unit(obj), True
                         return None, True
     head = tok.head
+    doc = anchor.doc
+    if (
+        span_end + 1 < len(doc)
+        and doc[span_end].lower_ in RESULT_STATES
+        and doc[span_end + 1].pos_ in ("PUNCT", "ADP", "SPACE")
+    ):
+        return None, False  # "leave 22 dead - Daily Sabah": a count of the dead
     if (
         tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
         and head.pos_ in _NOUNISH
         and head.i > tok.i
+        # "wounded at least 50 a monitoring group said": a determiner starts another noun
+        and not any(t.dep_ == "det" for t in doc[tok.i + 1 : head.i] if t.head.i == head.i)
         and head.lower_ not in _NOT_UNITS
+        and head.lower_ not in _CASUALTY_VERBS  # "kill 5 injure 50": a headline's verb
         and not _is_number_word(head)
     ):
-        return _usable_unit(head), False
+        return _usable_unit(_glued_counted_noun(tok, head) or head), False
+    if span_end + 1 < len(doc) and doc[span_end].lower_ in _BE_FORMS:
+        # "Of the victims at least 96 were children": what the count is, named after "be".
+        noun = doc[span_end + 1]
+        if noun.tag_ == "NNS" and noun.dep_ in ("attr", "acomp", "dobj", "ROOT", "conj"):
+            return _usable_unit(noun), False
     # Fallback on word order: "three million Syrian refugees".
-    doc = anchor.doc
     limit = min(len(doc), span_end + 4)
     for i in range(span_end, limit):
         t = doc[i]
@@ -168,6 +194,8 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
             continue
         if t.pos_ in ("ADJ", "ADV") or t.text in ("(", ")") or t.lower_ == "sic":
             continue
+        if t.lower_ in _CASUALTY_VERBS:
+            return None, False  # "Attack on Damascus kill 5 injure 50": a headline's verb
         if t.pos_ == "NOUN" or t.tag_ == "NNPS":
             # take the last noun of a compound: "aid trucks"
             while (
@@ -184,12 +212,42 @@ def find_unit(anchor: Token, span_end: int) -> tuple[Token | None, bool]:
     return None, False
 
 
+_BE_FORMS = frozenset({"were", "are", "was", "is"})
+
+
+def _glued_counted_noun(number: Token, head: Token) -> Token | None:
+    """ "destroyed 40 homes firefighters said", "carried 120 Bangladeshis home": the
+    parse compounded the counted plural onto the next noun (the speaker of a say-clause
+    whose comma was stripped, or a word after a demonym)."""
+    doc = number.doc
+    k = number.i + 1
+    if k >= head.i:
+        return None
+    glued = doc[k]
+    if glued.dep_ != "compound" or glued.head.i != head.i:
+        return None
+    if (
+        glued.tag_ == "NNS"
+        and head.dep_ in ("nsubj", "nsubjpass")
+        and head.head.lemma_.lower() in (_SAY_LEMMAS)
+    ):
+        return glued
+    if glued.tag_ in ("NNP", "NNPS") and glued.is_title and glued.lower_.endswith(_DEMONYM_ENDINGS):
+        return glued
+    return None
+
+
+_SAY_LEMMAS = word_set("say report tell announce add confirm state estimate claim")
+
+
 # Nouns that stand for "how many" of what follows their "of": "the number of staff".
 _AMOUNT_NOUNS = word_set(
     "number total count tally figure amount level headcount sum average maximum minimum"
 )
 
 
+# Groups counted by their "of" despite an action-like ending: "a population of 1.5 million".
+_COUNTED_GROUPS = word_set("population congregation delegation generation")
 # Nouns of action whose "of" names who or what is acted on: "the release of 12".
 _ACTION_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ure", "ing", "ase", "al")
 
@@ -210,7 +268,7 @@ def unit_from_context(anchor: Token) -> Token | None:
             lemma not in _AMOUNT_NOUNS
             and lemma not in EVENT_NOUNS
             and noun.lower_ not in TIME_UNITS
-            and not lemma.endswith(_ACTION_ENDINGS)
+            and (not lemma.endswith(_ACTION_ENDINGS) or lemma in _COUNTED_GROUPS)
         ):
             return noun
         return None
@@ -282,10 +340,30 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
             continue
         if head.pos_ == "VERB" or (head.pos_ == "AUX" and head.dep_ not in ("aux", "auxpass")):
             main = _causative_target(head)
+            if own is None and main.lemma_.lower() in LIGHT_VERBS:
+                own = _state_modifier(start)
             if own is not None and (
-                own.lemma_.lower() in _CASUALTY_VERBS or main.lemma_.lower() in LIGHT_VERBS
+                own.lemma_.lower() in _CASUALTY_VERBS
+                or own.lower_ in RESULT_STATES
+                or main.lemma_.lower() in LIGHT_VERBS
             ):
                 return own, _own_preps(own)
+            if tok.dep_ == "nsubj" and (first := _verb_before_subject(head, tok)) is not None:
+                # "has killed two patients injured eight others": without commas the
+                # first verb's object is read as the second verb's subject.
+                return first, []
+            if (
+                tok.dep_ == "nsubj"
+                and is_reporting_verb(head)
+                and head.dep_ in ("ccomp", "conj", "parataxis")
+                and head.head.pos_ == "VERB"
+                and head.head.i < tok.left_edge.i
+                # "shows 40 journalists reported detained": a report of a state
+                and not any(c.dep_ in ("xcomp", "ccomp", "oprd") for c in head.children)
+            ):
+                # "wounded at least 50 a monitoring group said": the say-clause hung under
+                # the verb whose object the figure is.
+                return head.head, []
             if tok.dep_ in ("nsubj", "nsubjpass") and (said := _clause_before_speaker(head, tok)):
                 # "Gunmen killed 15 civilians rescue workers said": without its comma the
                 # say-clause swallowed the counted noun; the event is the clause before.
@@ -296,8 +374,14 @@ def find_event(start: Token) -> tuple[Token | None, list[str]]:
             noun = _carried_noun(main, tok, start)
             if noun is not None:
                 return noun, []
+            if main.lemma_.lower() in LIGHT_VERBS and start.lemma_.lower() in EVENT_NOUNS:
+                return start, []  # "resulting in at least 49 civilian deaths"
             return main, preps
         if head.pos_ == "NOUN" and head.lemma_.lower() in EVENT_NOUNS and head.i != start.i:
+            if own is not None and preps:
+                # "during the air strikes with 18 bodies pulled from the rubble": what
+                # the counted noun's own participle says happened to it.
+                return own, _own_preps(own)
             if tok.dep_ == "prep":
                 preps[-1:] = []  # "increase of 5%" is a change, not a level
             return head, preps
@@ -321,8 +405,8 @@ def _result_state(start: Token) -> Token | None:
     if k >= len(doc):
         return None
     tok = doc[k]
-    if tok.lower_ not in RESULT_STATES or tok.pos_ not in ("ADJ", "VERB", "NOUN"):
-        return None
+    if tok.lower_ not in RESULT_STATES or tok.pos_ not in ("ADJ", "VERB", "NOUN", "PROPN"):
+        return None  # "Dozens Hurt in Bus Blast": a title-case state reads as a name
     if _has_own_count(tok):
         return None
     return tok
@@ -336,22 +420,48 @@ def _has_own_count(verb: Token) -> bool:
         return True
     return any(
         (t.like_num or t.lower_ in nums.VAGUE_PLURALS)
-        and not any(b.pos_ == "CCONJ" or b.text in ("&", ",") for b in doc[verb.i + 1 : t.i])
+        and not any(
+            b.pos_ == "CCONJ"
+            or b.text in ("&", ",")
+            # "eight injured due to four bombs": the count after a preposition is not
+            # the state's own object ("wounded over 100" is).
+            or b.dep_ in ("prep", "pcomp")
+            and b.lower_ not in _BOUND_PREPOSITIONS
+            for b in doc[verb.i + 1 : t.i]
+        )
         for t in doc[verb.i + 1 : verb.i + 4]
     )
+
+
+_BOUND_PREPOSITIONS = word_set("over under about around above below upwards nearly almost")
 
 
 def _own_clause_verb(start: Token) -> Token | None:
     """The verb of a participle or relative clause on the counted noun, past reporting
     participles: "212 people recorded killed" -> killed."""
-    for child in start.children:
+    nouns = [start]
+    if start.lower_ in nums.VAGUE_PLURALS and (counted := _of_object(start)) is not None:
+        nouns.append(counted)  # "thousands of civilians trapped in the city"
+    for noun, child in ((n, c) for n in nouns for c in n.children):
         if (
             child.dep_ in ("acl", "relcl")
             and child.pos_ == "VERB"
-            and child.i > start.i
+            and child.i > noun.i
             and child.lemma_.lower() not in _REPORTED_PARTICIPLES
             and not _has_own_count(child)
         ):
+            return child
+    return None
+
+
+def _state_modifier(start: Token) -> Token | None:
+    """ "a haven for thousands of displaced Syrians": under a light verb, the state the
+    counted noun's participle names is what the figure is about."""
+    noun = start
+    if start.lower_ in nums.VAGUE_PLURALS or start.like_num:
+        noun = _of_object(start) or start
+    for child in noun.children:
+        if child.dep_ == "amod" and child.i < noun.i and child.lower_ in RESULT_STATES:
             return child
     return None
 
@@ -369,13 +479,31 @@ def _own_preps(verb: Token) -> list[str]:
     return [c.lower_ for c in verb.children if c.dep_ == "prep" and c.lower_ in ("to", "into")]
 
 
+def _verb_before_subject(verb: Token, subj: Token) -> Token | None:
+    """The verb right before a counted subject whose own verb already has a counted
+    object: "killed two patients injured eight others" -> killed."""
+    if verb.i < subj.i or verb.dep_ not in ("ccomp", "conj", "dep") or verb.head.pos_ != "VERB":
+        return None
+    first = verb.head
+    if first.i >= subj.left_edge.i or any(c.dep_ == "dobj" for c in first.children):
+        return None
+    between = subj.doc[first.i + 1 : subj.left_edge.i]
+    if any(not (t.pos_ in ("ADV", "PART") or t.dep_ in ("prt", "neg")) for t in between):
+        return None
+    counted_object = any(
+        c.dep_ == "dobj" and any(g.like_num or g.dep_ == "nummod" for g in c.subtree)
+        for c in verb.children
+    )
+    return first if counted_object else None
+
+
 def _clause_before_speaker(verb: Token, subj: Token) -> Token | None:
     """The clause a say-verb reports when it stands before the verb's own subject."""
     if not is_reporting_verb(verb):
         return None
     for child in verb.children:
         if (
-            child.dep_ in ("ccomp", "parataxis")
+            child.dep_ in ("ccomp", "parataxis", "advcl")
             and child.pos_ in ("VERB", "AUX")
             and child.i < subj.left_edge.i
         ):
@@ -399,6 +527,8 @@ def _carried_noun(verb: Token, via: Token, start: Token) -> Token | None:
                     return counted
     if verb.lemma_.lower() not in LIGHT_VERBS:
         return None
+    if verb.dep_ in ("acl", "relcl") and verb.head.lemma_.lower() in EVENT_NOUNS:
+        return verb.head  # "death tolls ranging from 300", "losses totalling $5m"
     for tok in (start, via):
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of" and child.i > tok.i:
@@ -462,7 +592,8 @@ def trend_of(
         return None
     particle = _particle(event)
     if particle == "up" and lemma in _UP_PARTICLE_VERBS:
-        return "up"
+        # "put 30 million shares up for sale": offered, not raised.
+        return None if _up_for(event) else "up"
     if particle == "down" and lemma in _DOWN_PARTICLE_VERBS:
         return "down"
     if particle is not None and particle not in ("by",):
@@ -474,10 +605,49 @@ def trend_of(
     return None
 
 
+def _up_for(verb: Token) -> bool:
+    doc = verb.doc
+    return any(
+        child.dep_ == "prt" and child.i + 1 < len(doc) and doc[child.i + 1].lower_ == "for"
+        for child in verb.children
+    )
+
+
 def _particle(verb: Token) -> str | None:
     for child in verb.children:
         if child.dep_ == "prt":
             return child.lower_
+    return None
+
+
+def verb_before_figure(doc_text: str, start: int) -> str | None:
+    """A casualty verb written right before the figure that the tagger did not read as
+    its verb: capitalised in a title-case headline ("Strike on Town Kills 5 Soldiers"),
+    or a past form after "and" read as an adjective ("and displaced millions")."""
+    end = start
+    while end > 0 and doc_text[end - 1] == " ":
+        end -= 1
+    begin = end
+    while begin > 0 and doc_text[begin - 1].isalpha():
+        begin -= 1
+    word = doc_text[begin:end]
+    low = word.lower()
+    if word.islower():
+        # "killed 280000 people and displaced millions": the parse read the verb as an
+        # adjective of the count; a past form right before the figure still takes it.
+        forms = (low[:-1], low[:-2]) if low.endswith("ed") else ()
+        before = doc_text[max(0, begin - 5) : begin].lower()
+        if not before.endswith(("and ", "or ")):
+            return None
+    elif word[:1].isupper() and word[1:].islower():
+        forms = (low, low[:-1], low[:-2])
+    else:
+        return None
+    for lemma in forms:
+        if lemma in _CASUALTY_VERBS and low in (lemma, lemma + "s", lemma + "es", lemma + "d"):
+            return lemma
+        if lemma in _CASUALTY_VERBS and low == lemma + "ed":
+            return lemma
     return None
 
 

@@ -66,6 +66,14 @@ _LEX_RE = re.compile(
 _PHONE_RE = re.compile(r"(?<![\w.])\+?\(?\d{2,4}\)?(?:[ .-]\(?\d{2,4}\)?){2,}(?![\w])")
 
 
+# Words after a number that make it a postcode: "the 90049 ZIP code".
+_POSTCODE_WORDS = nums.word_set("zip zipcode postcode")
+# Era marks that make a number a year: "A.D. 1000", "AD 79", "753 BC".
+_ERA_BEFORE_RE = re.compile(r"(?:\bA\.D\.|\bAD)$")
+_ERA_AFTER_RE = re.compile(r"\s*(?:B\.C\.(?:E\.)?|BCE?\b|A\.D\.|AD\b)")
+# Words glued before a number by a hyphen that date it rather than name it:
+# "her now-18 month-old daughter", "the then-45 year-old coach".
+_TIME_PREFIXES = nums.word_set("now then")
 # Stock indices named with a number, in any case: "sp 500", "Nasdaq 100 e-minis".
 _INDEX_NAMES = nums.word_set("ftse stoxx nikkei dax cac asx russell nasdaq sensex sp kospi tsx")
 # Time units glued to a figure: "40min", "24hr".
@@ -296,7 +304,43 @@ class SentenceScanner:
                     core.j = i + 3
         if core.unit is None and not core.has_scale and not core.ordinal:
             self._scientific(core)
+            self._fraction(core)
         return core
+
+    def _fraction(self, core: _Core) -> None:
+        """ "1/2 pound", "3/4 of a mile", "1⁄32 of a quart": a fraction of a unit. A bare
+        "4/5" stays a date or a score."""
+        slash, den = self._tok(core.j), self._tok(core.j + 1)
+        if (
+            core.j != core.i + 1
+            or slash is None
+            or slash.text not in ("/", "\u2044")
+            or not slash.glued
+            or den is None
+            or den.kind != "num"
+            or not den.glued
+            or den.suffix
+            or not self.toks[core.i].text.isdigit()
+            or not den.text.isdigit()
+        ):
+            return
+        numerator, denominator = core.value, float(den.text)
+        after, then = self._low(core.j + 2), self._low(core.j + 3)
+        follows_unit = (
+            after in MEASURE_UNITS
+            or after in ("pound", "pounds")  # "1/2 pound of chocolate": a weight
+            or (after == "of" and then in ("a", "an", "the"))
+        )
+        if not (0 < numerator < denominator <= 1000) or not follows_unit:
+            return
+        nxt_after = self._tok(core.j + 2)
+        if nxt_after is not None and nxt_after.glued:
+            return
+        core.value = numerator / denominator
+        core.j += 2
+        if after in ("pound", "pounds"):
+            core.unit, core.kind = "pound", "measure"  # a pound of something is a weight
+            core.j += 1
 
     def _scientific(self, core: _Core) -> None:
         """ "6.02×10^23", "6.02 x 10^23", "1.99×10−30": a figure in scientific notation."""
@@ -488,6 +532,30 @@ class SentenceScanner:
                 return True  # "0742 PM", "007": codes and clock readings
             if self._is_page_furniture(core) or self._is_street_number(core):
                 return True
+            if nxt is not None and (
+                nxt.lower in _POSTCODE_WORDS
+                or (nxt.lower == "postal" and self._low(core.j + 1) == "code")
+            ):
+                return True  # "the 90049 ZIP code"
+            if self._era_marked(core):
+                return True  # "A.D. 1000", "500 BC": a year
+            if (
+                prev is not None
+                and prev.text == "-"
+                and first.glued
+                and not prev.glued
+                and (pp := self._tok(core.i - 2)) is not None
+                and pp.kind == "word"
+                and len(pp.text) >= 3
+                and pp.text.isupper()
+                and first.text.isdigit()
+                and (
+                    nxt is None
+                    or (nxt.kind not in ("word", "num") and nxt.text != "%")
+                    or self._only_noun_follows(core.j)
+                )
+            ):
+                return True  # "COVID -19": a name spaced apart, not a negative count
             if core.i == 0 and nxt is not None and nxt.text in (".", ")") and nxt.glued:
                 return True  # "3. Strikes:": list numbering
             if first.glued and prev is not None:
@@ -498,6 +566,7 @@ class SentenceScanner:
                     and prev.glued
                     and (pp.kind in ("word", "num"))
                     and not (prev.text == "-" and pp.lower in _SIGN_WORDS)
+                    and not (prev.text == "-" and pp.lower in _TIME_PREFIXES)
                 ):
                     return True  # "S-400", "Covid-19", "4/5/2017", "10.5.3"
                 if prev.text in ("#", "№"):
@@ -547,7 +616,11 @@ class SentenceScanner:
                         or prev.lower in IDENTIFIER_NOUNS
                     )
                     and q.match_prefix([prev.lower]) is None
-                    and not self._unit_follows(core.j)
+                    and (
+                        not self._unit_follows(core.j)
+                        # "Model 3 sedans", "Phase 2 trials": the name describes the things
+                        or (prev.lower in IDENTIFIER_NOUNS and self._only_noun_follows(core.j))
+                    )
                     and core.unit is None
                 ):
                     return True  # "Boeing 737", "Section 427", "Route 66"
@@ -611,6 +684,12 @@ class SentenceScanner:
             )
         return False
 
+    def _era_marked(self, core: _Core) -> bool:
+        """ "A.D. 1000", "AD 79", "500 BC", "300 B.C.": a year of an era."""
+        before = self.text[: self.toks[core.i].start - self.offset].rstrip()
+        after = self.text[self.toks[core.j - 1].end - self.offset :]
+        return bool(_ERA_BEFORE_RE.search(before) or _ERA_AFTER_RE.match(after))
+
     def _is_page_furniture(self, core: _Core) -> bool:
         """Counters and links scraped with the text: "Air Base (200) 2510 The US ..."."""
         if core.j != core.i + 1 or self.toks[core.i].suffix:
@@ -640,11 +719,17 @@ class SentenceScanner:
 
     def _is_street_number(self, core: _Core) -> bool:
         """ "1600 Pennsylvania Avenue", "10 Downing Street": an address, not an amount."""
-        for k in range(core.j, min(core.j + 4, len(self.toks))):
+        k = core.j
+        if self._low(k) == "-" and (end := self._tok(k + 1)) is not None and end.kind == "num":
+            k += 2  # "16-18 Industrial Avenue": a run of house numbers
+        first = k
+        for k in range(first, min(first + 4, len(self.toks))):
             tok = self.toks[k]
+            if tok.kind == "num" and tok.suffix in ("st", "nd", "rd", "th") and k > first:
+                continue  # "9 E 71st St": a numbered street
             if tok.kind != "word" or not tok.text[:1].isupper():
                 return False
-            if tok.lower in STREET_WORDS and k > core.j:
+            if tok.lower in STREET_WORDS and k > first:
                 return True
         return False
 
@@ -661,6 +746,19 @@ class SentenceScanner:
                 or (k == 0 and tok.lower not in _SENTENCE_OPENERS)
             )
             and (k < 1 or self.toks[k - 1].kind == "word")
+        )
+
+    def _only_noun_follows(self, j: int) -> bool:
+        """True when a plain counted noun follows, not a unit, a percent or a currency."""
+        nxt = self._tok(j)
+        if nxt is None or nxt.kind != "word":
+            return False
+        low = nxt.lower
+        return not (
+            low in MEASURE_UNITS
+            or low in TIME_UNITS
+            or low in PERCENT_WORDS
+            or low in nums.CURRENCY_WORDS
         )
 
     def _unit_follows(self, j: int) -> bool:
@@ -1002,6 +1100,8 @@ class SentenceScanner:
                 return False
             if nxt in ("in", "out", "or", "to") or prev in ("minus", "negative"):
                 return True
+            if nxt == "per" and self._low(core.j + 1) == "cent":
+                return True  # "one per cent"
             if q.match_prefix([self._low(core.i - 2), prev]):
                 return True
             return nxt in ONE_NOUNS

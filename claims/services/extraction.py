@@ -8,6 +8,7 @@ and taken over cannot overwrite the work of the one that replaced it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Iterable
@@ -149,6 +150,56 @@ def claims_extract_for_article(*, article_id: int, assign_story: bool = True) ->
         article_id=article.pk, features=features, found=found, assign_story=assign_story
     )
     return stats
+
+
+def articles_extract_now(
+    *, article_ids: Iterable[int], on_progress=None, batch_size: int = 16
+) -> list[tuple[int, str]]:
+    """Extract many articles in this process (``import_articles --now``); returns the
+    failures as (article id, error). Stories are not assigned.
+
+    The texts of ``batch_size`` articles are parsed together (``nlp.pipe``), which
+    takes about a fifth less CPU than one at a time. When a batch fails, its articles
+    are extracted one by one, so that only the article at fault fails.
+    """
+    ids = list(article_ids)
+    failed: list[tuple[int, str]] = []
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        held = [
+            article
+            for article in (
+                article_take_for_extraction(article_id=i) for i in ids[start : start + batch_size]
+            )
+            if article is not None
+        ]
+        try:
+            results = extraction.extract_claims_batch([a.body for a in held], with_features=True)
+        except Exception:
+            logger.warning("batch extraction failed; extracting its articles one by one")
+            results = [None] * len(held)
+        for article, result in zip(held, results, strict=True):
+            try:
+                found, features = result or extraction.extract_claims(
+                    article.body, with_features=True
+                )
+                claims_write_for_article(
+                    article=article, found=found, extractor_version=extraction.EXTRACTOR_VERSION
+                )
+            except Exception as exc:
+                failed.append((article.pk, f"{type(exc).__name__}: {exc}"))
+                # Back in the queue for the workers, or failed for good after the
+                # last attempt, as when a worker fails.
+                with contextlib.suppress(ExtractionRetry):
+                    _record_failure(article, exc)
+            else:
+                article_story_update(
+                    article_id=article.pk, features=features, found=found, assign_story=False
+                )
+        done = min(len(ids), start + batch_size)
+        if on_progress is not None:
+            on_progress(done, len(ids))
+    return failed
 
 
 def article_story_update(

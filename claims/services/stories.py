@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from claims.extraction import ArticleFeatures, content_words, name_key
 from claims.models import Article, Claim, KeyFrequency, Quantity, Story, StoryKey
@@ -62,6 +62,8 @@ _IDF_PRIOR = 100
 # happens; a figure "in" it is the story's overall figure, not a part of it.
 _MAIN_PLACE_SHARE = 0.5
 _TITLE_MAX = 500
+# Keys written by one statement (two parameters each; SQLite allows 32,766).
+_UPSERT_BATCH = 1000
 
 
 def article_day(article) -> date:
@@ -140,10 +142,22 @@ def _count_keys(keys: set[str], step: int, *, new_article: bool) -> None:
         keys.add(_TOTAL_KEY)
     if not keys:
         return
-    KeyFrequency.objects.bulk_create(
-        [KeyFrequency(key=k, articles=0) for k in sorted(keys)], ignore_conflicts=True
-    )
-    KeyFrequency.objects.filter(key__in=keys).update(articles=F("articles") + step)
+    # One upsert per batch: Django's bulk_create(update_conflicts=True) can only set
+    # a value, not add to it, and an insert then an update costs twice the round trips.
+    # Keys are written in sorted order so that concurrent writers lock rows alike.
+    table = connection.ops.quote_name(KeyFrequency._meta.db_table)
+    key, articles = (connection.ops.quote_name(c) for c in ("key", "articles"))
+    ordered = sorted(keys)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), _UPSERT_BATCH):
+            batch = ordered[start : start + _UPSERT_BATCH]
+            cursor.execute(
+                f"INSERT INTO {table} ({key}, {articles}) "  # noqa: S608 - names are ours
+                f"VALUES {', '.join(['(%s, %s)'] * len(batch))} "
+                f"ON CONFLICT ({key}) DO UPDATE "
+                f"SET {articles} = {table}.{articles} + excluded.{articles}",
+                [value for k in batch for value in (k, step)],
+            )
 
 
 def key_frequencies_rebuild() -> None:
@@ -175,60 +189,73 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
 
 
-@dataclass(frozen=True)
-class _Member:
-    story_id: int
-    day: date
-    vector: dict[str, float]
+def _squared_weights(idf: dict[str, float]) -> dict[str, float]:
+    """Each key's weight in the similarity, squared: a key weighs the same in both
+    vectors, so a dot product is a sum of these over the shared keys."""
+    return {k: (_WEIGHTS[k[0]] * w) ** 2 for k, w in idf.items()}
 
 
-def _vector(keys: set[str], idf: dict[str, float]) -> dict[str, float]:
-    return {k: _WEIGHTS[k[0]] * idf.get(k, 0.0) for k in keys}
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b[k] for k, w in a.items() if k in b)
-    if not dot:
+def _similarity(mine: set[str], mine_norm: float, other: set[str], squared: dict) -> float:
+    """Cosine similarity of two articles' weighted keys. ``math.fsum`` keeps it the
+    same whatever order the sets iterate in (string hashing differs per process)."""
+    shared = mine & other
+    if not shared or not mine_norm:
         return 0.0
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+    dot = math.fsum(squared.get(k, 0.0) for k in shared)
+    norm = math.sqrt(math.fsum(squared.get(k, 0.0) for k in other))
+    return dot / (mine_norm * norm) if dot and norm else 0.0
+
+
+def _idf_of(count: int | None, total: int | None) -> float:
+    # A prior of articles that have none of the keys: in a young database every key
+    # seems common, and the few articles there are would never match.
+    return math.log(((total or 0) + _IDF_PRIOR + 1) / ((count or 0) + 1))
 
 
 def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, float]:
     """Inverse document frequency of each key; ``known`` ones are not looked up again."""
     known = known or {}
     wanted = [k for k in keys if k not in known]
+    if not wanted and known:
+        return dict(known)
     rows = dict(
         KeyFrequency.objects.filter(key__in=[*wanted, _TOTAL_KEY]).values_list("key", "articles")
     )
-    # A prior of articles that have none of the keys: in a young database every key
-    # seems common, and the few articles there are would never match.
-    total = rows.get(_TOTAL_KEY, 0) + _IDF_PRIOR
-    found = {k: math.log((total + 1) / (rows.get(k, 0) + 1)) for k in wanted}
-    return {**known, **found}
+    total = rows.get(_TOTAL_KEY, 0)
+    return {**known, **{k: _idf_of(rows.get(k), total) for k in wanted}}
 
 
-def _candidate_stories(article: Article, keys: set[str], idf: dict[str, float]) -> list[int]:
-    """Stories sharing a place, name or figure within the window, rarest shared first."""
+def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dict[str, float]]:
+    """Stories sharing a place, name or figure within the window, rarest shared first,
+    and the idf of the shared keys."""
     lookup = _lookup_keys(keys)
     if not lookup:
-        return []
+        return [], {}
     day = article_day(article)
-    rows = StoryKey.objects.filter(
-        key__in=lookup,
-        day__gte=day - timedelta(days=WINDOW_DAYS),
-        day__lte=day + timedelta(days=WINDOW_DAYS),
-    ).values_list("story_id", "key")
+    # One query on the (key, day) index for all the article's keys, with each key's
+    # count (and the count of all articles) for ranking: no second round trip.
+    rows = (
+        StoryKey.objects.filter(
+            key__in=lookup,
+            day__gte=day - timedelta(days=WINDOW_DAYS),
+            day__lte=day + timedelta(days=WINDOW_DAYS),
+        )
+        .annotate(
+            count=Subquery(KeyFrequency.objects.filter(key=OuterRef("key")).values("articles")),
+            total=Subquery(KeyFrequency.objects.filter(key=_TOTAL_KEY).values("articles")),
+        )
+        .values_list("story_id", "key", "count", "total")
+    )
     shared: dict[int, set[str]] = defaultdict(set)
-    for story_id, key in rows:
+    idf: dict[str, float] = {}
+    for story_id, key, count, total in rows:
         shared[story_id].add(key)
-    ranked = sorted(shared, key=lambda s: (-sum(idf.get(k, 0.0) for k in shared[s]), s))
-    return ranked[:MAX_CANDIDATES]
+        idf[key] = _idf_of(count, total)
+    ranked = sorted(shared, key=lambda s: (-math.fsum(idf[k] for k in shared[s]), s))
+    return ranked[:MAX_CANDIDATES], idf
 
 
-def _members(story_ids: list[int], exclude_id: int) -> list[tuple[int, date, dict]]:
+def _members(story_ids: list[int], exclude_id: int) -> list[tuple[int, date, set[str]]]:
     if not story_ids:
         return []
     # Only the stored keys are read (a JSON path in SQL), not the whole features.
@@ -262,23 +289,20 @@ def _best_story(article: Article) -> tuple[int | None, float]:
     keys = feature_keys(article.story_features or {})
     if not keys:
         return None, 0.0
-    article_idf = _idf(keys)
-    candidates = _candidate_stories(article, keys, article_idf)
-    members = _members(candidates, article.pk)
-    all_keys = set(keys)
-    member_keys = []
-    for story_id, day, mk in members:
-        member_keys.append((story_id, day, mk))
-        all_keys |= mk
-    idf = _idf(all_keys, known=article_idf)
-    mine = _vector(keys, idf)
     day = article_day(article)
+    candidates, ranked_by = _candidate_stories(article, keys)
+    members = [
+        (story_id, gap, mk)
+        for story_id, member_day, mk in _members(candidates, article.pk)
+        if (gap := abs((member_day - day).days)) <= WINDOW_DAYS
+    ]
+    # One look-up for the idf of every key compared (the article's and its
+    # candidates' articles'), besides those the ranking read already.
+    squared = _squared_weights(_idf(keys.union(*(mk for _s, _g, mk in members)), ranked_by))
+    mine_norm = math.sqrt(math.fsum(squared[k] for k in keys))
     best: dict[int, float] = {}
-    for story_id, member_day, mk in member_keys:
-        gap = abs((member_day - day).days)
-        if gap > WINDOW_DAYS:
-            continue
-        score = _cosine(mine, _vector(mk, idf)) - DAY_PENALTY * gap
+    for story_id, gap, mk in members:
+        score = _similarity(keys, mine_norm, mk, squared) - DAY_PENALTY * gap
         if score > best.get(story_id, -1.0):
             best[story_id] = score
     if not best:
@@ -298,40 +322,51 @@ def article_assign_story(*, article_id: int, refresh: bool = True) -> Story | No
     stories. An article an editor placed stays where it is. An article without
     features (not extracted yet) is left alone and None is returned.
 
+    An article joining a story adds its own figures to the story's quantities
+    (``_story_add_article``); an article already in the story (a re-run, a new
+    extraction) has the whole story worked out again (``story_refresh``).
+
     With ``refresh=False`` (bulk runs) only the article's story keys are added, which
     is all later assignments need; the caller refreshes the touched stories once at
     the end (``stories_refresh``) instead of after every article.
     """
     _lock()
-    article = Article.objects.select_for_update().get(pk=article_id)
+    article = Article.objects.select_for_update().defer("body").get(pk=article_id)
     if article.story_placed_by_id is not None:
         return article.story
     if not article.story_features:
         return article.story
     story_id, _score = _best_story(article)
     previous = article.story_id
+    opened = None
     if story_id is None:
         if previous is not None and _only_article(previous, article.pk):
             # Alone in its story already: a new story would be the same one again.
             story_id = previous
         else:
-            story_id = Story.objects.create(title=_title(article.title)).pk
+            opened = Story.objects.create(title=_title(article.title))
+            story_id = opened.pk
     if story_id != previous:
         Article.objects.filter(pk=article.pk).update(story_id=story_id)
         if previous is not None and refresh:
             story_refresh(story_id=previous)
     if not refresh:
-        day = article_day(article)
-        StoryKey.objects.bulk_create(
-            [
-                StoryKey(story_id=story_id, key=k, day=day)
-                for k in _lookup_keys(feature_keys(article.story_features))
-            ],
-            ignore_conflicts=True,
-        )
+        _add_story_keys(story_id, article)
         return Story(pk=story_id)
-    story_refresh(story_id=story_id)
-    return Story.objects.filter(pk=story_id).first()
+    if story_id == previous:
+        return story_refresh(story_id=story_id)
+    return _story_add_article(story_id=story_id, article=article, opened=opened)
+
+
+def _add_story_keys(story_id: int, article) -> None:
+    day = article_day(article)
+    StoryKey.objects.bulk_create(
+        [
+            StoryKey(story_id=story_id, key=k, day=day)
+            for k in _lookup_keys(feature_keys(article.story_features))
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def stories_refresh(*, story_ids) -> None:
@@ -393,7 +428,71 @@ def story_refresh(*, story_id: int) -> Story | None:
     story = Story.objects.select_for_update().filter(pk=story_id).first()
     if story is None:
         return None
-    articles = [
+    articles = _story_articles(story_id)
+    if not articles:
+        Claim.objects.filter(quantity__story_id=story_id).update(quantity=None, in_conflict=False)
+        story.delete()
+        return None
+    main_places = _story_describe(story, articles)
+    _refresh_keys(story, articles)
+    story.conflict_count = _refresh_quantities(story, main_places)
+    story.save()
+    return story
+
+
+def _story_add_article(*, story_id: int, article: Article, opened: Story | None = None) -> Story:
+    """``story_refresh`` for a story that was up to date before ``article`` joined it,
+    touching only what the article brings: its keys, its figures, and the quantities
+    they join. The result is the one a full refresh gives.
+
+    A full refresh is still done when the article's figures are not simply added:
+    when it came in before some of the story's articles (the first figure of a
+    quantity names its place), or when it changes where the story happens for
+    figures already grouped (their place then sets them apart, or no longer does).
+    """
+    if opened is not None:
+        # Just opened for this article: nothing to read back.
+        story, articles = opened, [_story_article(article)]
+    else:
+        story = Story.objects.select_for_update().get(pk=story_id)
+        articles = _story_articles(story_id)
+    others = [a for a in articles if a.pk != article.pk]
+    if any(a.pk > article.pk for a in others):
+        return story_refresh(story_id=story_id)
+    main_before = _main_places(others)
+    main_places = _story_describe(story, articles)
+    if others and main_before != main_places:
+        moved = (
+            Claim.objects.filter(article__story_id=story_id)
+            .exclude(article_id=article.pk)
+            .exclude(place="")
+            .values_list("place", flat=True)
+            .distinct()
+        )
+        if any(place_key_of(p, main_before) != place_key_of(p, main_places) for p in moved):
+            return story_refresh(story_id=story_id)
+    _add_story_keys(story_id, article)
+    story.conflict_count += _add_quantities(story, article, main_places, opened=opened is not None)
+    story.save()
+    return story
+
+
+@dataclass(frozen=True)
+class _StoryArticle:
+    """What a refresh needs of an article, without its text or full features."""
+
+    pk: int
+    title: str
+    published_at: datetime | None
+    created_at: datetime
+    places: dict
+    names: dict
+    keys: set[str]
+
+
+def _story_articles(story_id: int) -> list[_StoryArticle]:
+    """The story's articles in publication order, with only what a refresh reads."""
+    return [
         _StoryArticle(
             pk=row["pk"],
             title=row["title"],
@@ -419,18 +518,39 @@ def story_refresh(*, story_id: int) -> Story | None:
             "story_features__keys",
         )
     ]
-    if not articles:
-        Claim.objects.filter(quantity__story_id=story_id).update(quantity=None, in_conflict=False)
-        story.delete()
-        return None
 
+
+def _story_article(article: Article) -> _StoryArticle:
+    features = article.story_features or {}
+    return _StoryArticle(
+        pk=article.pk,
+        title=article.title,
+        published_at=article.published_at,
+        created_at=article.created_at,
+        places=features.get("places") or {},
+        names=features.get("names") or {},
+        keys=feature_keys(features) if article.story_features is not None else set(),
+    )
+
+
+def _main_places(articles: list[_StoryArticle]) -> set[str]:
+    """Places named in more than ``_MAIN_PLACE_SHARE`` of the articles."""
+    counts: Counter = Counter()
+    for article in articles:
+        counts.update(set(article.places))
+    return {k for k, n in counts.items() if n > _MAIN_PLACE_SHARE * len(articles)}
+
+
+def _story_describe(story: Story, articles: list[_StoryArticle]) -> set[str]:
+    """Set the story's title, places, time span and count from its articles (in
+    publication order); returns its main places."""
     place_counts: Counter = Counter()
     names: dict[str, str] = {}
     for article in articles:
         place_counts.update(set(article.places))
         for key, name in article.names.items():
             names.setdefault(key, name)
-    main_places = {k for k, n in place_counts.items() if n > _MAIN_PLACE_SHARE * len(articles)}
+    main_places = _main_places(articles)
     if not story.title_edited:
         story.title = _title(next((a.title for a in articles if a.title), ""))
     story.places = [
@@ -442,24 +562,7 @@ def story_refresh(*, story_id: int) -> Story | None:
     story.first_published_at = min(times)
     story.last_published_at = max(times)
     story.article_count = len(articles)
-
-    _refresh_keys(story, articles)
-    story.conflict_count = _refresh_quantities(story, main_places)
-    story.save()
-    return story
-
-
-@dataclass(frozen=True)
-class _StoryArticle:
-    """What a refresh needs of an article, without its text or full features."""
-
-    pk: int
-    title: str
-    published_at: datetime | None
-    created_at: datetime
-    places: dict
-    names: dict
-    keys: set[str]
+    return main_places
 
 
 def _refresh_keys(story: Story, articles: list[_StoryArticle]) -> None:
@@ -514,15 +617,16 @@ def part_marker(claim: Claim, sentence_claims: list[Claim]) -> str:
     return ""
 
 
-def _refresh_quantities(story: Story, main_places: set[str]) -> int:
-    claims = list(
-        Claim.objects.filter(article__story=story)
-        .select_related("article")
-        .defer("article__body", "article__story_features")
-        .order_by("article_id", "start")
-    )
-    groups: dict[tuple[str, str, str, str], list[Claim]] = defaultdict(list)
-    shown_place: dict[tuple[str, str, str, str], str] = {}
+_GroupKey = tuple[str, str, str, str]
+
+
+def _group_claims(
+    claims: list[Claim], main_places: set[str]
+) -> tuple[dict[_GroupKey, list[Claim]], dict[_GroupKey, str]]:
+    """The claims (in article, then text order) by quantity: measure, population,
+    period and place key; and the place each quantity shows (its first figure's)."""
+    groups: dict[_GroupKey, list[Claim]] = defaultdict(list)
+    shown_place: dict[_GroupKey, str] = {}
     by_sentence: dict[tuple[int, int], list[Claim]] = defaultdict(list)
     for claim in claims:
         by_sentence[(claim.article_id, claim.sentence_start)].append(claim)
@@ -538,11 +642,24 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
         key = (claim.measure, population, claim.period or "", place)
         groups[key].append(claim)
         shown_place.setdefault(key, claim.place if place else "")
+    return groups, shown_place
+
+
+def _shown(key: _GroupKey, shown_place: dict[_GroupKey, str]) -> _GroupKey:
+    """How the quantity of a group is stored: with its shown place, not the key."""
+    return (key[0], key[1], key[2], shown_place[key][:200])
+
+
+def _refresh_quantities(story: Story, main_places: set[str]) -> int:
+    claims = list(
+        Claim.objects.filter(article__story=story)
+        .select_related("article")
+        .defer("article__body", "article__story_features")
+        .order_by("article_id", "start")
+    )
+    groups, shown_place = _group_claims(claims, main_places)
     existing = {(q.measure, q.population, q.period, q.place): q for q in story.quantities.all()}
-    by_shown = {}
-    for key in groups:
-        shown = (key[0], key[1], key[2], shown_place[key][:200])
-        by_shown[shown] = key
+    by_shown = {_shown(key, shown_place): key for key in groups}
     # Quantities no longer backed by figures go; the others are kept with their ids,
     # so links to a quantity survive a refresh.
     gone = [q.pk for k, q in existing.items() if k not in by_shown]
@@ -584,6 +701,111 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
     Claim.objects.bulk_update(claim_updates, ["quantity", "in_conflict"], batch_size=500)
     Quantity.objects.bulk_update(quantity_updates, ["has_conflict"], batch_size=500)
     return conflicts
+
+
+# What grouping and relating a figure read of its claim row.
+_FIGURE_FIELDS = (
+    "id",
+    "article",
+    "start",
+    "end",
+    "sentence",
+    "sentence_start",
+    "measure",
+    "population",
+    "period",
+    "place",
+    "qualifier",
+    "value",
+    "lower",
+    "upper",
+    "quantity_id",
+    "in_conflict",
+)
+
+
+def _add_quantities(
+    story: Story, article: Article, main_places: set[str], *, opened: bool = False
+) -> int:
+    """Group the article's figures into the story's quantities, which were up to date
+    without them; returns how many quantities came to be in conflict.
+
+    Only the article's claims and the figures of the quantities they join are read:
+    a figure added to a quantity can only add conflicts (each is between two
+    figures), so the others' flags stay as they are unless one of the new figures
+    contradicts them.
+    """
+    claims = list(
+        Claim.objects.filter(article_id=article.pk).only(*_FIGURE_FIELDS).order_by("start")
+    )
+    for claim in claims:
+        # Relations read the publication time from the article, which is this one.
+        claim.article = article
+    groups, shown_place = _group_claims(claims, main_places)
+    existing: dict[_GroupKey, Quantity] = {}
+    for quantity in () if opened else story.quantities.all():
+        key = (
+            quantity.measure,
+            quantity.population,
+            quantity.period,
+            place_key_of(quantity.place, main_places),
+        )
+        existing[key] = quantity
+    joined = [existing[key].pk for key in groups if key in existing]
+    others: dict[int, list[Claim]] = defaultdict(list)
+    for other in (
+        Claim.objects.filter(quantity_id__in=joined)
+        .exclude(article_id=article.pk)
+        .select_related("article")
+        .only(*_FIGURE_FIELDS, "article__published_at", "article__created_at")
+        .order_by("article_id", "start")
+    ):
+        others[other.quantity_id].append(other)
+
+    # New quantities in the order a full refresh would create them.
+    new_keys = sorted(
+        (k for k in groups if k not in existing), key=lambda k: _shown(k, shown_place)
+    )
+    created = Quantity.objects.bulk_create(
+        [
+            Quantity(story=story, measure=m, population=pop, period=per, place=place)
+            for m, pop, per, place in (_shown(k, shown_place) for k in new_keys)
+        ]
+    )
+    quantities = {**existing, **dict(zip(new_keys, created, strict=True))}
+
+    newly_in_conflict = 0
+    flagged_others: list[int] = []
+    flagged_quantities: list[int] = []
+    wanted: dict[int, tuple[int | None, bool]] = {c.pk: (None, False) for c in claims}
+    for key, members in groups.items():
+        quantity = quantities[key]
+        old = others.get(quantity.pk, [])
+        in_conflict = {
+            pk
+            for i, claim in enumerate(members)
+            for other in (*old, *members[i + 1 :])
+            if xref.relate(claim, other) is xref.Relation.CONFLICTS
+            for pk in (claim.pk, other.pk)
+        }
+        flagged_others += [o.pk for o in old if o.pk in in_conflict and not o.in_conflict]
+        if in_conflict and not quantity.has_conflict:
+            newly_in_conflict += 1
+            flagged_quantities.append(quantity.pk)
+        for claim in members:
+            wanted[claim.pk] = (quantity.pk, claim.pk in in_conflict)
+    updates = []
+    for claim in claims:
+        quantity_id, flag = wanted[claim.pk]
+        if claim.quantity_id != quantity_id or claim.in_conflict != flag:
+            claim.quantity_id, claim.in_conflict = quantity_id, flag
+            updates.append(claim)
+    Claim.objects.bulk_update(updates, ["quantity", "in_conflict"], batch_size=500)
+    if flagged_others:
+        Claim.objects.filter(pk__in=flagged_others).update(in_conflict=True)
+    if flagged_quantities:
+        Quantity.objects.filter(pk__in=flagged_quantities).update(has_conflict=True)
+    return newly_in_conflict
 
 
 def xref_export() -> dict:

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Article
-from claims.services.extraction import claims_extract_for_article
+from claims.services.extraction import articles_extract_now
 from claims.services.imports import ImportFileError, articles_import
 from claims.services.stories import article_assign_story, stories_refresh
 
@@ -58,17 +58,14 @@ class Command(BaseCommand):
         self.stdout.write(report.summary())
         if not now or not report.created:
             return
-        show = progress_bar("Extracting")
-        failed = 0
         # One log line per article would break the progress bar; failures are shown.
         logging.getLogger("claims.services.extraction").setLevel(logging.WARNING)
-        for done, article_id in enumerate(report.created, start=1):
-            try:
-                claims_extract_for_article(article_id=article_id, assign_story=False)
-            except Exception as exc:
-                failed += 1
-                self.stderr.write(f"\narticle {article_id}: extraction failed: {exc}")
-            show(done, len(report.created))
+        failures = articles_extract_now(
+            article_ids=report.created, on_progress=progress_bar("Extracting")
+        )
+        for article_id, error in failures:
+            self.stderr.write(f"article {article_id}: extraction failed: {error}")
+        failed = len(failures)
         # Stories are assigned in publication order, as a stream of news would arrive.
         ordered = list(
             Article.objects.filter(pk__in=report.created, status=Article.Status.EXTRACTED)
