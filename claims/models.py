@@ -465,6 +465,60 @@ class Article(TimestampedModel):
 # --- Claims -----------------------------------------------------------------------
 
 
+# What a queue row reads (claims_tags.claim_rows, reading_with_unit) and the fields
+# the queue's orderings page by (claims.pagination.CLAIM_ORDERINGS).
+QUEUE_ROW_FIELDS = (
+    "article_id",
+    "start",
+    "end",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "event",
+    "trend",
+    "attribution",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "checkworthiness",
+    "verdict",
+    "version",
+    "reviewed_at",
+    "assigned_to_id",
+    "article__title",
+    "article__url",
+    "article__source_id",
+    "article__created_at",
+    "article__published_at",
+    "article__source__name",
+    "assigned_to__username",
+)
+
+# What a figure in the dashboard's conflicts reads (its reading, event, worth, source
+# and article title).
+CONFLICT_ROW_FIELDS = (
+    "article_id",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "event",
+    "checkworthiness",
+    "verdict",
+    "quantity_id",
+    "article__title",
+    "article__url",
+    "article__source_id",
+    "article__source__name",
+)
+
 # A search matching at most this many sentences is answered from the matches alone.
 _SEARCH_FEW = 1000
 
@@ -490,8 +544,14 @@ class ClaimQuerySet(models.QuerySet):
         return self.with_article().order_by("-checkworthiness", "-id")
 
     def for_queue_page(self) -> ClaimQuerySet:
-        """The review queue without article bodies: a row shows the sentence, not the text."""
-        return self.for_review_queue().defer("article__body")
+        """The review queue with only what a row shows (``claims_tags.claim_rows``) and
+        what its orderings page by: not the article's text or story features, nor the
+        two dozen other columns, each a value to send, decode and set 50-200 times."""
+        return (
+            self.select_related("article", "article__source", "assigned_to")
+            .only(*QUEUE_ROW_FIELDS)
+            .order_by("-checkworthiness", "-id")
+        )
 
     def matching(
         self,
@@ -583,16 +643,28 @@ class ClaimQuerySet(models.QuerySet):
         )
         # No trigram in so short a text: the index could not help with the substring.
         condition = Q(words) if len(text) < 3 else Q(words) | substring
+
         # Ordered by worth with a LIMIT, the planner walks the queue index and filters
         # as it goes: quick when many sentences match, a walk of the whole table when
         # few or none do. So the matches are looked up first, unordered, through the
         # search indexes; when there are few, the page is picked from just those.
-        few = list(
-            Claim.objects.using(self.db)
-            .filter(condition)
-            .order_by()
-            .values_list("pk", flat=True)[: _SEARCH_FEW + 1]
+        def matches(where):
+            return (
+                Claim.objects.using(self.db)
+                .filter(where)
+                .order_by()
+                .values_list("pk", flat=True)[: _SEARCH_FEW + 1]
+            )
+
+        # The words first, then the substring, each through its own index, in one
+        # query that stops once enough are found: for common words the full-text
+        # index alone answers "many", without the slower trigram index building its
+        # bitmap of every match. A sentence matching both may come twice, which only
+        # makes a borderline search take the walk.
+        probe = (
+            matches(words) if len(text) < 3 else matches(words).union(matches(substring), all=True)
         )
+        few = list(probe[: _SEARCH_FEW + 1])
         if len(few) <= _SEARCH_FEW:
             return self.filter(pk__in=few)
         return self.filter(condition)
@@ -655,8 +727,8 @@ class ClaimQuerySet(models.QuerySet):
             self.unreviewed()
             .filter(in_conflict=True)
             .with_conflict()
-            .with_article()
-            .defer("article__body", "article__story_features")
+            .select_related("article", "article__source")
+            .only(*CONFLICT_ROW_FIELDS)
             .order_by("-checkworthiness", "-id")[:limit]
         )
 

@@ -17,13 +17,15 @@ import base64
 import binascii
 import json
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from claims.prepared import prepared_rows
 
 CURSOR_PARAM = "cursor"
 PAGE_SIZE_PARAM = "page_size"
@@ -163,29 +165,64 @@ def _in_order(queryset: QuerySet, field: str, *, descending: bool) -> QuerySet:
     return queryset.order_by(F(field).asc(), F("id").asc())
 
 
-def _rows_with_values(queryset, ordering, cursor, *, descending, limit) -> list:
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A queryset given as ``build(**values)``, for ``keyset_page`` to read through
+    ``claims.prepared``: a page of the same shape reuses its SQL. ``key`` names the
+    shape of ``build`` beyond the values' names and types."""
+
+    key: Hashable
+    build: Callable[..., QuerySet]
+    values: dict
+    using: str = "default"
+
+
+def _read(source, key: tuple, refine: Callable[..., QuerySet], **more) -> list:
+    """``list(refine(queryset, **more))`` of a queryset or a ``PreparedQuery``."""
+    if not isinstance(source, PreparedQuery):
+        return list(refine(source, **more))
+    names = tuple(source.values)
+
+    def build(**values) -> QuerySet:
+        queryset = source.build(**{name: values[name] for name in names})
+        return refine(queryset, **{name: values[name] for name in more})
+
+    return prepared_rows((source.key, key), build, using=source.using, **source.values, **more)
+
+
+def _rows_with_values(source, ordering, cursor, *, descending, limit) -> list:
     if cursor is not None and cursor.value is None:
         # Past every value already: from (backwards) the rows without one, the row
         # before is the last one with a value.
         if not cursor.backwards:
             return []
         cursor = None
-    if ordering.nullable:
-        queryset = queryset.filter(**{f"{ordering.field}__isnull": False})
-    if cursor is not None:
-        queryset = queryset.filter(_after(ordering, cursor, descending=descending))
-    return list(_in_order(queryset, ordering.field, descending=descending)[:limit])
+
+    def refine(queryset, **after) -> QuerySet:
+        if ordering.nullable:
+            queryset = queryset.filter(**{f"{ordering.field}__isnull": False})
+        if after:
+            beyond = Cursor(value=after["after_value"], pk=after["after_pk"])
+            queryset = queryset.filter(_after(ordering, beyond, descending=descending))
+        return _in_order(queryset, ordering.field, descending=descending)[:limit]
+
+    after = {} if cursor is None else {"after_value": cursor.value, "after_pk": cursor.pk}
+    return _read(source, ("with", ordering, descending, limit), refine, **after)
 
 
-def _rows_without_value(queryset, ordering, cursor, *, descending, limit) -> list:
-    queryset = queryset.filter(**{f"{ordering.field}__isnull": True})
-    if cursor is not None and cursor.value is None:
-        queryset = queryset.filter(**{f"id__{'lt' if descending else 'gt'}": cursor.pk})
-    return list(queryset.order_by(F("id").desc() if descending else F("id").asc())[:limit])
+def _rows_without_value(source, ordering, cursor, *, descending, limit) -> list:
+    def refine(queryset, **after) -> QuerySet:
+        queryset = queryset.filter(**{f"{ordering.field}__isnull": True})
+        if after:
+            queryset = queryset.filter(**{f"id__{'lt' if descending else 'gt'}": after["after_pk"]})
+        return queryset.order_by(F("id").desc() if descending else F("id").asc())[:limit]
+
+    after = {"after_pk": cursor.pk} if cursor is not None and cursor.value is None else {}
+    return _read(source, ("without", ordering, descending, limit), refine, **after)
 
 
 def keyset_page(
-    queryset: QuerySet,
+    queryset: QuerySet | PreparedQuery,
     ordering: Ordering,
     *,
     cursor: Cursor | None,
@@ -200,7 +237,11 @@ def keyset_page(
     backwards = cursor is not None and cursor.backwards
     descending = ordering.descending != backwards
     limit = size + 1
-    queryset = rows(queryset)
+    if isinstance(queryset, PreparedQuery):
+        build = queryset.build
+        queryset = replace(queryset, build=lambda **values: rows(build(**values)))
+    else:
+        queryset = rows(queryset)
     if not ordering.nullable:
         items = _rows_with_values(queryset, ordering, cursor, descending=descending, limit=limit)
     elif backwards:

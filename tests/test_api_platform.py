@@ -98,7 +98,7 @@ def test_api_crash_in_an_api_view_is_500_in_the_error_format(api_consumer, monke
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(api_views, "claims_filter", broken)
+    monkeypatch.setattr(api_views, "rows_with_evidence", broken)
     response = api_client(api_consumer).get(f"{API}/claims/")
     error = assert_error(response, 500, "server_error")
     assert "fire" not in error["message"]

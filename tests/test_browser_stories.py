@@ -163,7 +163,7 @@ def _manbij_story() -> Story:
                     "upper", reading.get("value") if reading["qualifier"] == "exact" else None
                 ),
                 qualifier=reading["qualifier"],
-                unit="civilian" if population == "civilians" else "people",
+                unit={"civilians": "civilian", "children": "child"}.get(population, "people"),
                 event="kill" if measure == "deaths" else measure,
                 measure=measure,
                 population=population,

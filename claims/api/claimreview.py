@@ -95,33 +95,48 @@ def _date(moment) -> str | None:
     return moment.date().isoformat() if moment else None
 
 
-def _claim_author(claim: Claim) -> dict | None:
-    if claim.attribution:
-        kind = "Organization" if is_organisation_name(claim.attribution) else "Person"
-        return {"@type": kind, "name": claim.attribution}
-    source = claim.article.source
-    if source is not None:
-        author = {"@type": "Organization", "name": source.name}
-        if source.homepage:
-            author["url"] = source.homepage
+# What the document is made of: ``claim_review_jsonld`` reads one ``values()`` row.
+CLAIM_REVIEW_FIELDS = (
+    "id",
+    "sentence",
+    "attribution",
+    "verdict",
+    "reviewed_at",
+    "article__url",
+    "article__title",
+    "article__published_at",
+    "article__source_id",
+    "article__source__name",
+    "article__source__homepage",
+)
+
+
+def _claim_author(claim: dict) -> dict | None:
+    if claim["attribution"]:
+        kind = "Organization" if is_organisation_name(claim["attribution"]) else "Person"
+        return {"@type": kind, "name": claim["attribution"]}
+    if claim["article__source_id"] is not None:
+        author = {"@type": "Organization", "name": claim["article__source__name"]}
+        if claim["article__source__homepage"]:
+            author["url"] = claim["article__source__homepage"]
         return author
     return None
 
 
-def _appearance(claim: Claim) -> dict:
-    article = claim.article
+def _appearance(claim: dict) -> dict:
     work: dict = {"@type": "CreativeWork"}
-    if article.url:
-        work["url"] = article.url
-    if article.title:
-        work["headline"] = article.title
-    if article.published_at:
-        work["datePublished"] = _date(article.published_at)
+    if claim["article__url"]:
+        work["url"] = claim["article__url"]
+    if claim["article__title"]:
+        work["headline"] = claim["article__title"]
+    if claim["article__published_at"]:
+        work["datePublished"] = _date(claim["article__published_at"])
     return work
 
 
-def claim_review_jsonld(claim: Claim, *, claim_url: str) -> dict:
-    """The ClaimReview document of a reviewed claim."""
+def claim_review_jsonld(claim: dict, *, claim_url: str) -> dict:
+    """The ClaimReview document of a reviewed claim: a row of ``CLAIM_REVIEW_FIELDS``,
+    with the latest review's ``note``."""
     organisation = {"@type": "Organization", "name": settings.NEWSFACTS_ORGANISATION_NAME}
     if settings.NEWSFACTS_ORGANISATION_URL:
         organisation["url"] = settings.NEWSFACTS_ORGANISATION_URL
@@ -133,27 +148,29 @@ def claim_review_jsonld(claim: Claim, *, claim_url: str) -> dict:
     appearance = _appearance(claim)
     item["appearance"] = [appearance]
     item["firstAppearance"] = appearance
-    if claim.article.published_at:
-        item["datePublished"] = _date(claim.article.published_at)
+    if claim["article__published_at"]:
+        item["datePublished"] = _date(claim["article__published_at"])
 
     document = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": claim_url,
-        "claimReviewed": claim.sentence,
+        "claimReviewed": claim["sentence"],
         "author": organisation,
         "reviewRating": {
             "@type": "Rating",
-            "ratingValue": RATING_VALUES[claim.verdict],
+            "ratingValue": RATING_VALUES[claim["verdict"]],
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
-            "alternateName": claim.get_verdict_display(),
+            "alternateName": _VERDICT_LABELS[claim["verdict"]],
         },
         "itemReviewed": item,
     }
-    if claim.reviewed_at:
-        document["datePublished"] = _date(claim.reviewed_at)
-    note = getattr(claim, "note", None)
-    if note:
-        document["reviewBody"] = note
+    if claim["reviewed_at"]:
+        document["datePublished"] = _date(claim["reviewed_at"])
+    if claim.get("note"):
+        document["reviewBody"] = claim["note"]
     return document
+
+
+_VERDICT_LABELS = {str(value): str(label) for value, label in Claim.Verdict.choices}

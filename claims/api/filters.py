@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import datetime, time
 
 from django.db.models import Q, QuerySet
@@ -159,37 +160,73 @@ def _finite(value: float) -> float:
     return value
 
 
+def claim_filters(params) -> dict:
+    """The validated filters of a query string (``ValidationError`` when they are not).
+
+    A list asked for without parameters, the most frequent request of a polling
+    client, has the defaults: validated once, not field by field on every request.
+    """
+    if not params:
+        return dict(_default_filters())
+    filters = ClaimFilterSerializer(data=params)
+    filters.is_valid(raise_exception=True)
+    return filters.validated_data
+
+
+@functools.cache
+def _default_filters() -> dict:
+    filters = ClaimFilterSerializer(data={})
+    filters.is_valid(raise_exception=True)
+    return dict(filters.validated_data)
+
+
 def claims_filter(queryset: QuerySet, filters: dict, *, user) -> QuerySet:
     """Apply validated ``ClaimFilterSerializer`` data."""
+    return claims_filter_values(queryset, claim_filter_values(filters), user=user)
+
+
+def claim_filter_values(filters: dict) -> dict:
+    """Validated ``ClaimFilterSerializer`` data as the values ``claims_filter_values``
+    puts into the query as they are: an event or unit as the list of its stored forms."""
+    values = {name: value for name, value in filters.items() if name != "ordering"}
+    if "event" in values:
+        values["event"] = list(stored_forms(values["event"], role="event"))
+    if "unit" in values:
+        values["unit"] = list(stored_forms(values["unit"], role="unit"))
+    return values
+
+
+def claims_filter_values(queryset: QuerySet, values: dict, *, user) -> QuerySet:
+    """Apply ``claim_filter_values``."""
     queryset = queryset.matching(
-        verdict=filters.get("verdict", ""),
-        source=filters.get("source"),
-        article_id=filters.get("article"),
-        story_id=filters.get("story"),
-        events=stored_forms(filters["event"], role="event") if "event" in filters else (),
-        units=stored_forms(filters["unit"], role="unit") if "unit" in filters else (),
-        qualifier=filters.get("qualifier", ""),
-        measure=filters.get("measure", ""),
-        in_conflict=filters.get("in_conflict"),
-        assigned_to=user if filters.get("assigned") == "me" else None,
-        unassigned=filters.get("assigned") == "none",
-        search=(filters.get("q") or "").strip(),
-        added_since=filters.get("added_since"),
-        added_until=filters.get("added_until"),
-        published_since=filters.get("published_since"),
-        published_until=filters.get("published_until"),
-        reviewed_since=filters.get("reviewed_since"),
-        reviewed_until=filters.get("reviewed_until"),
+        verdict=values.get("verdict", ""),
+        source=values.get("source"),
+        article_id=values.get("article"),
+        story_id=values.get("story"),
+        events=values.get("event", ()),
+        units=values.get("unit", ()),
+        qualifier=values.get("qualifier", ""),
+        measure=values.get("measure", ""),
+        in_conflict=values.get("in_conflict"),
+        assigned_to=user if values.get("assigned") == "me" else None,
+        unassigned=values.get("assigned") == "none",
+        search=(values.get("q") or "").strip(),
+        added_since=values.get("added_since"),
+        added_until=values.get("added_until"),
+        published_since=values.get("published_since"),
+        published_until=values.get("published_until"),
+        reviewed_since=values.get("reviewed_since"),
+        reviewed_until=values.get("reviewed_until"),
     )
-    if "value_min" in filters or "value_max" in filters:
+    if "value_min" in values or "value_max" in values:
         # A figure with no bound at all commits to nothing, so matches no range.
         queryset = queryset.with_bounds().exclude(bound_low__isnull=True, bound_high__isnull=True)
-        if "value_min" in filters:
+        if "value_min" in values:
             queryset = queryset.filter(
-                Q(bound_high__gte=filters["value_min"]) | Q(bound_high__isnull=True)
+                Q(bound_high__gte=values["value_min"]) | Q(bound_high__isnull=True)
             )
-        if "value_max" in filters:
+        if "value_max" in values:
             queryset = queryset.filter(
-                Q(bound_low__lte=filters["value_max"]) | Q(bound_low__isnull=True)
+                Q(bound_low__lte=values["value_max"]) | Q(bound_low__isnull=True)
             )
     return queryset

@@ -16,6 +16,7 @@ from claims.pagination import (
     PAGE_SIZE_PARAM,
     Ordering,
     PageParameterError,
+    PreparedQuery,
     cursor_decode,
     keyset_page,
     page_size_from,
@@ -43,7 +44,7 @@ class KeysetPagination:
 
     def paginate(
         self,
-        queryset: QuerySet,
+        queryset: QuerySet | PreparedQuery,
         request,
         ordering: Ordering,
         *,

@@ -17,7 +17,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import DateTimeField
 
+from claims.api.claimreview import CLAIM_REVIEW_FIELDS
 from claims.models import Article, Claim, Evidence, Review, Source
+from claims.prepared import prepared_rows
 from claims.services.outage import UNREACHABLE_NOTICE
 
 _drf_datetime = DateTimeField().to_representation
@@ -107,11 +109,7 @@ def rows_with_evidence(rows: list[dict]) -> list[dict]:
     """Attach each row's evidence (``evidence`` list) with one query for all of them."""
     by_claim: dict[int, list[dict]] = {row["id"]: [] for row in rows}
     if by_claim:
-        evidence = (
-            Evidence.objects.filter(claim_id__in=by_claim)
-            .order_by("created_at", "id")
-            .values(*_EVIDENCE_FIELDS)
-        )
+        evidence = prepared_rows("api-evidence", _evidence_of, claim_ids=list(by_claim))
         for item in evidence:
             by_claim[item["claim_id"]].append(item)
     for row in rows:
@@ -119,14 +117,17 @@ def rows_with_evidence(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def claims_for_api(queryset: QuerySet | None = None) -> QuerySet:
-    """Claims as model instances with their article and source (for ClaimReview)."""
-    queryset = Claim.objects.all() if queryset is None else queryset
+def _evidence_of(*, claim_ids: list[int]) -> QuerySet:
     return (
-        queryset.select_related("article", "article__source")
-        .defer("article__body")
-        .annotate(note=_LATEST_NOTE)
+        Evidence.objects.filter(claim_id__in=claim_ids)
+        .order_by("created_at", "id")
+        .values(*_EVIDENCE_FIELDS)
     )
+
+
+def claim_review_rows(queryset: QuerySet) -> QuerySet:
+    """Claims as the rows ClaimReview documents are made from, with the latest note."""
+    return queryset.values(*CLAIM_REVIEW_FIELDS, note=_LATEST_NOTE)
 
 
 class SourceRefSerializer(serializers.Serializer):

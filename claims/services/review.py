@@ -331,6 +331,34 @@ class RelatedFigure:
         return self.relation is Relation.AGREES
 
 
+# The fields of a related figure that xref.relate / difference and the claim page's
+# related rows (claims_tags.related_rows) read.
+RELATED_FIGURE_FIELDS = (
+    "article_id",
+    "start",
+    "end",
+    "text",
+    "value",
+    "lower",
+    "upper",
+    "qualifier",
+    "kind",
+    "unit",
+    "measure",
+    "attribution",
+    "sentence",
+    "sentence_start",
+    "sentence_end",
+    "verdict",
+    "article__title",
+    "article__url",
+    "article__source_id",
+    "article__published_at",
+    "article__created_at",
+    "article__source__name",
+)
+
+
 def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
     """The other figures of the claim's quantity: the same story, measure, population,
     period and place, from every article (repeats in its own article included).
@@ -344,9 +372,10 @@ def claims_related(claim: Claim, *, limit: int = 50) -> list[RelatedFigure]:
     candidates = list(
         Claim.objects.filter(quantity_id=claim.quantity_id)
         .exclude(pk=claim.pk)
-        .with_article()
-        # The figures are shown with their sentence; the articles' full text is not needed.
-        .defer("article__body", "article__story_features")
+        .select_related("article", "article__source")
+        # What relating and showing a figure reads: a quantity holds dozens of them,
+        # and each of the other columns would be decoded and set on every one.
+        .only(*RELATED_FIGURE_FIELDS)
         .order_by("article_id", "start")[:limit]
     )
     related = []
