@@ -228,6 +228,23 @@ def test_story_page_chart_draws_bounds_as_bars():
     assert "<circle" not in svg  # a range has no single value
 
 
+def test_quantity_tables_give_each_row_its_source_however_the_figures_are_read():
+    """Full claims (the claim page), plain values (the API) and a capped table (the
+    story page) all give a row its article's source as (id, name, slug)."""
+    from claims.services.story_view import story_quantity_tables
+
+    story = StoryFactory()
+    articles = _articles(story, 2)
+    quantity = QuantityFactory(story=story)
+    for article in articles:
+        _figure(article, quantity, text="40", value=40)
+    expected = [(a.source.pk, a.source.name, a.source.slug) for a in articles]
+    for options in ({}, {"plain": True}, {"limit": 1}):
+        (table,) = story_quantity_tables(story, **options)
+        assert [row.source for row in table.figures] == expected, options
+        assert [row.source_name for row in table.figures] == [a.source.name for a in articles]
+
+
 def test_story_page_escapes_titles_and_sources(editor):
     story = StoryFactory(
         title="<script>alert(1)</script>", last_published_at=MONDAY, first_published_at=MONDAY

@@ -119,20 +119,6 @@ _POINT_COLUMNS = (
 )
 
 
-def figure_rows(
-    claims: list[Claim], *, relations: bool = True, named: int | None = CONFLICTS_NAMED
-) -> list[FigureRow]:
-    """One quantity's figures in the order they were reported, each with its strongest
-    relation to the earlier ones and the first few figures it conflicts with (all of
-    them when ``named`` is None).
-
-    ``claims`` carry their article and its source. Without ``relations`` each row's
-    conflict is the flag stored when the story was last refreshed.
-    """
-    entries = [(c, published_time(c), _source_of(c)) for c in claims]
-    return _rows(entries, relations=relations, named=named)
-
-
 def _source_of(claim: Claim) -> tuple[int, str, str] | None:
     source = claim.article.source
     return (source.pk, source.name, source.slug) if source else None
@@ -141,8 +127,11 @@ def _source_of(claim: Claim) -> tuple[int, str, str] | None:
 def _rows(
     entries: list[tuple], *, relations: bool, named: int | None, limit: int | None = None
 ) -> list[FigureRow]:
-    """The rows of one quantity; only those a table of ``limit`` rows lists name the
-    figures they conflict with."""
+    """One quantity's figures, ``(figure, publication time, source)``, in the order they
+    were reported, each with its strongest relation to the earlier ones and the first
+    ``named`` figures it conflicts with (all of them when None); only the rows a table
+    of ``limit`` rows lists name theirs. Without ``relations`` each row's conflict is
+    the flag stored when the story was last refreshed."""
     entries.sort(key=lambda e: (e[1], e[0].article_id, e[0].start))
     rows = [
         FigureRow(claim=figure, number=i, published_at=moment, source=source)
@@ -250,7 +239,7 @@ def story_quantity_tables(
 
     ``claims`` narrows the figures shown (consumers see reviewed figures only); a
     quantity left with no figure is left out. ``relations`` and ``named``: see
-    ``figure_rows``. ``limit`` caps the rows each table lists, except the quantity
+    ``_rows``. ``limit`` caps the rows each table lists, except the quantity
     ``expand``; with a limit the figures are read as plain values (``FigurePoint``),
     and only the listed ones as claims (a third query). ``plain``: every figure stays
     plain values (two queries).
@@ -265,8 +254,9 @@ def story_quantity_tables(
         for claim in (
             figures.select_related("article", "article__source").only(*FIGURE_FIELDS).order_by()
         ):
-            source = claim.article.source.name if claim.article.source_id else ""
-            grouped.setdefault(claim.quantity_id, []).append((claim, published_time(claim), source))
+            grouped.setdefault(claim.quantity_id, []).append(
+                (claim, published_time(claim), _source_of(claim))
+            )
     else:
         # One time a figure, not two: reading datetimes is a good part of the cost.
         points = figures.annotate(
