@@ -108,16 +108,21 @@ def _source_by_reference(reference: str, *, field: str) -> Source:
 
 def visible_claims(user) -> QuerySet:
     """Editors see every claim; everyone else only claims with a verdict."""
+    return _claims_seen(editor=can_review(user))
+
+
+def _claims_seen(*, editor: bool) -> QuerySet:
+    # The rule of visible_claims by the caller's role alone, for the query builders
+    # below, whose compiled SQL is kept per role.
     claims = Claim.objects.all()
-    return claims if can_review(user) else claims.reviewed()
+    return claims if editor else claims.reviewed()
 
 
 def _claim_row_or_404(user, pk: int) -> dict:
     editor = can_review(user)
 
     def claim_by_id(*, pk: int) -> QuerySet:
-        claims = Claim.objects.all() if editor else Claim.objects.reviewed()
-        return claim_rows(claims.filter(pk=pk))
+        return claim_rows(_claims_seen(editor=editor).filter(pk=pk))
 
     rows = prepared_rows(("api-claim", editor), claim_by_id, pk=pk)
     if not rows:
@@ -134,8 +139,7 @@ def _claims_listed(user, filters: dict) -> QuerySet | PreparedQuery:
     editor = can_review(user)
 
     def build(**values) -> QuerySet:
-        claims = Claim.objects.all() if editor else Claim.objects.reviewed()
-        return claims_filter_values(claims, values, user=user)
+        return claims_filter_values(_claims_seen(editor=editor), values, user=user)
 
     return PreparedQuery(("api-claims", editor), build, claim_filter_values(filters))
 
