@@ -260,8 +260,9 @@ def _similarity(mine: set[str], mine_norm: float, other: set[str], squared: dict
     shared = mine & other
     if not shared or not mine_norm:
         return 0.0
-    dot = math.fsum(squared.get(k, 0.0) for k in shared)
-    norm = math.sqrt(math.fsum(squared.get(k, 0.0) for k in other))
+    # ``squared`` holds every key compared (``_best_story``): no default needed.
+    dot = math.fsum(map(squared.__getitem__, shared))
+    norm = math.sqrt(math.fsum(map(squared.__getitem__, other)))
     return dot / (mine_norm * norm) if dot and norm else 0.0
 
 
@@ -293,7 +294,16 @@ def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, flo
             )
             rows.update(cursor.fetchall())
     total = rows.get(_TOTAL_KEY, 0)
-    return {**known, **{k: _idf_of(rows.get(k), total) for k in wanted}}
+    # Most keys share a handful of counts (1, 2, ...): each count's idf is worked out once.
+    by_count: dict[int, float] = {}
+    idf = dict(known)
+    for k in wanted:
+        count = rows.get(k) or 0
+        value = by_count.get(count)
+        if value is None:
+            value = by_count[count] = _idf_of(count, total)
+        idf[k] = value
+    return idf
 
 
 def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dict[str, float]]:
@@ -386,7 +396,7 @@ def _best_story(article: Article) -> tuple[int | None, float]:
     # One look-up for the idf of every key compared (the article's and its
     # candidates' articles'), besides those the ranking read already.
     squared = _squared_weights(_idf(keys.union(*(mk for _s, _g, mk in members)), ranked_by))
-    mine_norm = math.sqrt(math.fsum(squared[k] for k in keys))
+    mine_norm = math.sqrt(math.fsum(map(squared.__getitem__, keys)))
     best: dict[int, float] = {}
     for story_id, gap, mk in members:
         score = _similarity(keys, mine_norm, mk, squared) - DAY_PENALTY * gap
