@@ -189,6 +189,22 @@ def test_assign_story_adding_an_article_gives_what_a_full_refresh_gives():
     assert Story.objects.get(pk=first.story_id).conflict_count == 1
 
 
+def test_assign_story_opening_a_story_gives_what_a_full_refresh_gives():
+    # A new story is written once, with its quantities' conflicts already counted.
+    article = _extracted(
+        (
+            "Manbij car bomb toll disputed",
+            "A car bomb killed 21 civilians in a crowded market in Manbij on Monday, the "
+            "Syrian Observatory for Human Rights said. Kurdish officials said the car bomb "
+            "killed 35 civilians in the market.",
+        )
+    )
+    opened = _story_state(article.story_id)
+    story_refresh(story_id=article.story_id)
+    assert _story_state(article.story_id) == opened
+    assert Story.objects.get(pk=article.story_id).conflict_count == 1
+
+
 def test_assign_story_reads_only_the_new_article_figures():
     # A story's figures are not read again for each article that joins it.
     for n in range(3):

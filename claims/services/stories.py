@@ -727,7 +727,7 @@ _OTHER_AFTER_RE = re.compile(r"\s+(?:\w+\s+)?(?:other|others|more)\b", re.IGNORE
 _OTHER_BEFORE_RE = re.compile(r"\b(?:another|other)\s+$", re.IGNORECASE)
 
 
-def part_marker(claim: Claim, sentence_claims: list[Claim]) -> str:
+def part_marker(claim: Claim | _Figure, sentence_claims: list[Claim | _Figure]) -> str:
     """How a figure counts only part of a group: "15 of the wounded" ("subset"), or a
     further group after a first figure of the same measure ("another 10 bodies", "six
     others"): "additional". "" for a figure that counts the whole group."""
@@ -748,13 +748,13 @@ _GroupKey = tuple[str, str, str, str]
 
 
 def _group_claims(
-    claims: list[Claim], main_places: set[str]
-) -> tuple[dict[_GroupKey, list[Claim]], dict[_GroupKey, str]]:
+    claims: list[_Figure], main_places: set[str]
+) -> tuple[dict[_GroupKey, list[_Figure]], dict[_GroupKey, str]]:
     """The claims (in article, then text order) by quantity: measure, population,
     period and place key; and the place each quantity shows (its first figure's)."""
-    groups: dict[_GroupKey, list[Claim]] = defaultdict(list)
+    groups: dict[_GroupKey, list[_Figure]] = defaultdict(list)
     shown_place: dict[_GroupKey, str] = {}
-    by_sentence: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    by_sentence: dict[tuple[int, int], list[_Figure]] = defaultdict(list)
     for claim in claims:
         by_sentence[(claim.article_id, claim.sentence_start)].append(claim)
     for claim in claims:
@@ -808,7 +808,7 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
     quantities = {**existing, **{(q.measure, q.population, q.period, q.place): q for q in created}}
 
     conflicts = 0
-    claim_updates: list[Claim] = []
+    claim_updates: list[_Figure] = []
     flag_changes: dict[bool, list[int]] = {True: [], False: []}
     for shown in ordered:
         members = groups[by_shown[shown]]
@@ -1050,7 +1050,7 @@ def _add_quantities(
     return newly_in_conflict
 
 
-def _claims_set_quantity(claims: list[Claim]) -> None:
+def _claims_set_quantity(claims: list[_Figure]) -> None:
     """Write each claim's quantity and conflict flag, one statement per batch.
 
     ``bulk_update`` builds a CASE expression per field and row, which cost more CPU
