@@ -839,7 +839,8 @@ class Claim(TimestampedModel):
     # article, PostgreSQL read every claim of the source and sorted them. The database
     # keeps it equal to the article's source (triggers, 0009_i15_claim_source) for
     # every write, whether the ORM, a queryset update, the admin or plain SQL, so no
-    # write path can let the copy drift; code never needs to set it.
+    # write path can let the copy drift. Code need not set it; extraction does, so
+    # that the instances it creates agree with their rows.
     source = models.ForeignKey(
         Source,
         null=True,

@@ -3,8 +3,10 @@ by the database, whichever way the claim or the article is written."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -13,8 +15,9 @@ from claims.api.filters import claims_filter_values
 from claims.api.serializers import claim_rows
 from claims.models import Article, Claim
 
-from .conftest import client_for
+from .conftest import client_for, services_required
 from .factories import ArticleFactory, ClaimFactory, SourceDomainFactory, SourceFactory
+from .worker import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +85,49 @@ def test_claim_source_follows_an_article_saved_with_another_source():
     article.source = None
     article.save()
     assert _sources(*claims) == [None, None]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claim_inserted_while_its_article_changes_source_waits_and_takes_the_new_one():
+    if connection.vendor != "postgresql":
+        message = "concurrent writers are checked on PostgreSQL (SQLite has one writer)"
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    article = ArticleFactory()
+    new_source = SourceFactory()
+    inserted = []
+
+    def insert() -> None:
+        try:
+            claim = _claim(article)
+            claim.save()
+            inserted.append(claim)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=insert)
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(source=new_source)
+        writer.start()
+
+        def writer_waits_for_a_lock() -> bool:
+            with connection.cursor() as cursor:
+                # Within a transaction the activity is read once unless cleared.
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    " AND datname = current_database()"
+                )
+                return cursor.fetchone()[0] > 0 or not writer.is_alive()
+
+        # Either it waits for this transaction (right) or it is done already, having
+        # read the source this transaction has not committed yet (wrong, seen below).
+        wait_until(writer_waits_for_a_lock, timeout=30, what="the claim's insert")
+    writer.join(timeout=30)
+    assert inserted
+    assert _sources(*inserted) == [new_source.pk]
 
 
 def test_claim_source_follows_an_article_queryset_update():
