@@ -234,6 +234,55 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
     raise SystemExit("gunicorn did not answer within 30 seconds")
 
 
+# --- CPU accounting ---------------------------------------------------------------
+#
+# Requests/s move with whatever else the machine runs; the CPU time a request costs
+# all the processes serving it (gunicorn, its PostgreSQL backends, this client) moves
+# far less, so each endpoint's CPU per request is printed next to its rate.
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, all its threads; 0 once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _database_backends(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving the other connections to the database."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def machine_cpu(server: subprocess.Popen, backends: list[int]) -> tuple[float, float, float]:
+    """CPU seconds so far of gunicorn (master and workers), of the given database
+    backends and of this process (the client)."""
+    web = sum(map(_cpu_seconds, [server.pid, *_children(server.pid)]))
+    return web, sum(map(_cpu_seconds, backends)), time.process_time()
+
+
 # --- Load -------------------------------------------------------------------------
 
 
@@ -343,6 +392,9 @@ def main() -> int:
         for name, path, headers in targets:
             # Warm-up: connections, the workers' imports and the database's caches.
             load(port, path, headers, requests=200, threads=args.threads, max_seconds=20)
+            # The workers' connections are open now (they are kept between requests).
+            backends = _database_backends(database_url)
+            cpu = machine_cpu(server, backends)
             results[name] = load(
                 port,
                 path,
@@ -351,6 +403,10 @@ def main() -> int:
                 threads=args.threads,
                 max_seconds=args.max_seconds,
             )
+            spent = [b - a for a, b in zip(cpu, machine_cpu(server, backends), strict=True)]
+            done = max(results[name]["requests"], 1)
+            results[name]["cpu_parts_ms"] = [1000 * part / done for part in spent]
+            results[name]["cpu_ms"] = sum(results[name]["cpu_parts_ms"])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -364,7 +420,7 @@ def main() -> int:
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(
         f"{'endpoint':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'share':>6}"
+        f"{'errors':>6} {'share':>6} {'CPU ms':>7} {'CPU share':>9}  web/db/client ms"
     )
     ceiling = results[targets[0][0]]
     met = ceiling["errors"] == 0
@@ -373,7 +429,9 @@ def main() -> int:
         share = r["rps"] / ceiling["rps"]
         print(
             f"{name:<28} {r['requests']:>8} {r['rps']:>8.0f} {r['p50_ms']:>8.2f} "
-            f"{r['p99_ms']:>8.2f} {r['errors']:>6} {share:>6.0%}"
+            f"{r['p99_ms']:>8.2f} {r['errors']:>6} {share:>6.0%} {r['cpu_ms']:>7.2f} "
+            f"{ceiling['cpu_ms'] / r['cpu_ms']:>9.0%}  "
+            + "/".join(f"{part:.2f}" for part in r["cpu_parts_ms"])
             + (f"  {r['error_statuses']}" if r["errors"] else "")
         )
         if path.startswith("/api/v1/claims/"):
