@@ -9,7 +9,8 @@
 Migrates the database, fills it with 100,000 claims (once; later runs reuse them),
 starts gunicorn on a free port of 127.0.0.1 with production settings and
 ``--workers`` processes, and sends a fixed number of requests from this process with
-a pool of keep-alive threads to, one after the other:
+a pool of keep-alive threads to each of these in turn (``--rounds`` turns each, so that
+a change in the machine's load meets them all alike):
 
 - ``/api/v1/health/live``: a bare Django view with a fixed JSON body, the ceiling;
 - ``/api/v1/health``: the readiness check (a database query and a broker ping), for
@@ -27,7 +28,10 @@ the verified tokens); without it each worker keeps its own.
 
 It prints requests/s, p50 and p99 latency and the error count for each, each claim
 read's share of the ceiling (the goal is at least 25% each, with no errors) and the
-machine's load average, which moves the figures on a shared machine.
+machine's load average, which moves the figures on a shared machine. It also prints
+the CPU time each request cost gunicorn, the database and this client together, and
+the ceiling's CPU as a share of it: what the rate would be if CPU were all that
+counted, which the load of other processes moves much less than requests/s.
 """
 
 from __future__ import annotations
@@ -276,11 +280,24 @@ def _database_backends(database_url: str) -> list[int]:
     return [pid for (pid,) in rows]
 
 
-def machine_cpu(server: subprocess.Popen, backends: list[int]) -> tuple[float, float, float]:
-    """CPU seconds so far of gunicorn (master and workers), of the given database
-    backends and of this process (the client)."""
-    web = sum(map(_cpu_seconds, [server.pid, *_children(server.pid)]))
-    return web, sum(map(_cpu_seconds, backends)), time.process_time()
+def machine_cpu(server: subprocess.Popen, database_url: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each process serving requests: gunicorn (master and
+    workers), the database's backends for them (looked up each time, as connections
+    are closed and opened again) and this process, the client."""
+    return {
+        "web": {pid: _cpu_seconds(pid) for pid in [server.pid, *_children(server.pid)]},
+        "db": {pid: _cpu_seconds(pid) for pid in _database_backends(database_url)},
+        "client": {0: time.process_time()},
+    }
+
+
+def cpu_between(before: dict, after: dict) -> list[float]:
+    """CPU seconds spent between two ``machine_cpu`` readings, as (web, db, client);
+    a process that started meanwhile counts from zero, one that ended is lost."""
+    return [
+        sum(max(seconds - before[part].get(pid, 0.0), 0.0) for pid, seconds in after[part].items())
+        for part in ("web", "db", "client")
+    ]
 
 
 # --- Load -------------------------------------------------------------------------
@@ -330,12 +347,18 @@ def load(
         thread.start()
     for thread in pool:
         thread.join()
-    duration = time.perf_counter() - started
-    latencies.sort()
+    return {"seconds": time.perf_counter() - started, "latencies": latencies, "errors": errors}
+
+
+def summary(runs: list[dict]) -> dict:
+    """One endpoint's figures over its runs (a round each)."""
+    latencies = sorted(x for run in runs for x in run["latencies"])
+    errors = [e for run in runs for e in run["errors"]]
+    seconds = sum(run["seconds"] for run in runs)
     return {
         "requests": len(latencies),
-        "seconds": duration,
-        "rps": len(latencies) / duration,
+        "seconds": seconds,
+        "rps": len(latencies) / seconds,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         "errors": len(errors),
@@ -349,6 +372,13 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="client connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--max-seconds", type=float, default=60, help="per endpoint")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="the endpoints take turns this many times, each with its share of the "
+        "requests, so that a change in the machine's load meets them all alike",
+    )
     parser.add_argument(
         "--cache-seconds",
         type=int,
@@ -388,24 +418,32 @@ def main() -> int:
             # The cost of token auth + DRF on a one-query endpoint, for comparison.
             ("baseline /api/v1/sources/", "/api/v1/sources/", auth),
         ]
-        results = {}
-        for name, path, headers in targets:
+        for _name, path, headers in targets:
             # Warm-up: connections, the workers' imports and the database's caches.
             load(port, path, headers, requests=200, threads=args.threads, max_seconds=20)
-            # The workers' connections are open now (they are kept between requests).
-            backends = _database_backends(database_url)
-            cpu = machine_cpu(server, backends)
-            results[name] = load(
-                port,
-                path,
-                headers,
-                requests=args.requests,
-                threads=args.threads,
-                max_seconds=args.max_seconds,
-            )
-            spent = [b - a for a, b in zip(cpu, machine_cpu(server, backends), strict=True)]
+        runs: dict[str, list[dict]] = {name: [] for name, _path, _headers in targets}
+        cpu_spent = {name: [0.0, 0.0, 0.0] for name in runs}
+        per_round = max(args.requests // args.rounds, 1)
+        for _round in range(args.rounds):
+            for name, path, headers in targets:
+                before = machine_cpu(server, database_url)
+                runs[name].append(
+                    load(
+                        port,
+                        path,
+                        headers,
+                        requests=per_round,
+                        threads=args.threads,
+                        max_seconds=args.max_seconds / args.rounds,
+                    )
+                )
+                spent = cpu_between(before, machine_cpu(server, database_url))
+                cpu_spent[name] = [a + b for a, b in zip(cpu_spent[name], spent, strict=True)]
+        results = {}
+        for name, endpoint_runs in runs.items():
+            results[name] = summary(endpoint_runs)
             done = max(results[name]["requests"], 1)
-            results[name]["cpu_parts_ms"] = [1000 * part / done for part in spent]
+            results[name]["cpu_parts_ms"] = [1000 * part / done for part in cpu_spent[name]]
             results[name]["cpu_ms"] = sum(results[name]["cpu_parts_ms"])
     finally:
         server.terminate()
@@ -413,7 +451,8 @@ def main() -> int:
 
     print(
         f"\ngunicorn: {args.workers} workers x 2 threads on 127.0.0.1:{port}; "
-        f"client: {args.threads} keep-alive connections; {CLAIMS:,} claims; "
+        f"client: {args.threads} keep-alive connections; {args.rounds} rounds; "
+        f"{CLAIMS:,} claims; "
         f"consumers' answer cache {args.cache_seconds or 'off'}; "
         f"shared cache {'yes' if env.get('NEWSFACTS_CACHE_URL') else 'no'}"
     )

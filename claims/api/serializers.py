@@ -52,7 +52,7 @@ def _moments_shown(zone) -> Callable:
 
 
 def _as_read(value):
-    if value is None or value.utcoffset() == _ZERO:
+    if value is None or value.tzinfo is UTC or value.utcoffset() == _ZERO:
         return value
     return _datetime(value, UTC)
 
