@@ -201,7 +201,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, threads: int = 2
+) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -214,7 +216,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         "--worker-class",
         "gthread",
         "--threads",
-        "2",
+        str(threads),
         "--keep-alive",
         "30",
         "--log-level",
@@ -371,6 +373,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000, help="per endpoint")
     parser.add_argument("--threads", type=int, default=4, help="client connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--worker-threads", type=int, default=2, help="threads of each gunicorn worker"
+    )
     parser.add_argument("--max-seconds", type=float, default=60, help="per endpoint")
     parser.add_argument(
         "--rounds",
@@ -401,7 +406,7 @@ def main() -> int:
     token, claim_id = seed(env)
 
     port = free_port()
-    server = start_gunicorn(env, port, args.workers)
+    server = start_gunicorn(env, port, args.workers, args.worker_threads)
     try:
         auth = {"Authorization": f"Token {token}"}
         targets = [
@@ -450,7 +455,7 @@ def main() -> int:
         server.wait(timeout=30)
 
     print(
-        f"\ngunicorn: {args.workers} workers x 2 threads on 127.0.0.1:{port}; "
+        f"\ngunicorn: {args.workers} workers x {args.worker_threads} threads on 127.0.0.1:{port}; "
         f"client: {args.threads} keep-alive connections; {args.rounds} rounds; "
         f"{CLAIMS:,} claims; "
         f"consumers' answer cache {args.cache_seconds or 'off'}; "
