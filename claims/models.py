@@ -989,7 +989,12 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["claim", "-created_at"])]
+        # A claim's history, newest first: the id settles reviews of the same instant,
+        # so that reading a claim's latest note (on every row of an API page) stops
+        # at the first index entry instead of sorting the claim's reviews.
+        indexes = [
+            models.Index(fields=["claim", "-created_at", "-id"], name="review_claim_latest_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_verdict} → {self.to_verdict}"
