@@ -837,7 +837,7 @@ class Claim(TimestampedModel):
     # The article's source, copied onto the claim so that a list filtered by source
     # reads one range of a (source, ...) index in the list's order; through the
     # article, PostgreSQL read every claim of the source and sorted them. The database
-    # keeps it equal to the article's source (triggers, 0009_i15_claim_source) for
+    # keeps it equal to the article's source (triggers, 0010_i15_claim_source) for
     # every write, whether the ORM, a queryset update, the admin or plain SQL, so no
     # write path can let the copy drift. Code need not set it; extraction does, so
     # that the instances it creates agree with their rows.

@@ -159,16 +159,22 @@ def test_search_for_a_common_word_stops_early_instead_of_reading_every_sentence(
 
 
 def _plans_of_claims(client, url: str) -> list[str]:
-    """The plans of the SELECTs on claims_claim a request runs."""
-    with CaptureQueriesContext(connection) as queries:
+    """The plans of the SELECTs on claims_claim a request runs, prepared ones included
+    (their SQL and parameters are read as they are sent)."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         response = client.get(url)
     assert response.status_code == 200, url
     plans = []
-    for query in queries.captured_queries:
-        sql = query["sql"]
+    for sql, params in statements:
         if sql.lstrip().upper().startswith("SELECT") and _CLAIMS.search(sql):
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN " + sql)
+                cursor.execute("EXPLAIN " + sql, params)
                 plans.append("\n".join(row[0] for row in cursor.fetchall()))
     return plans
 

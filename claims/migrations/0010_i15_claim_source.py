@@ -155,7 +155,7 @@ def fill_sources(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("claims", "0005_i15_sentence_search")]
+    dependencies = [("claims", "0009_i15_review_latest_note_index")]
 
     operations = [
         migrations.AddField(
