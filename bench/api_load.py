@@ -9,7 +9,8 @@
 Migrates the database, fills it with 100,000 claims (once; later runs reuse them),
 starts gunicorn on a free port of 127.0.0.1 with production settings and
 ``--workers`` processes, and sends a fixed number of requests from this process with
-a pool of keep-alive threads to, one after the other:
+a pool of keep-alive threads to each of these in turn (``--rounds`` turns each, so that
+a change in the machine's load meets them all alike):
 
 - ``/api/v1/health/live``: a bare Django view with a fixed JSON body, the ceiling;
 - ``/api/v1/health``: the readiness check (a database query and a broker ping), for
@@ -27,7 +28,10 @@ the verified tokens); without it each worker keeps its own.
 
 It prints requests/s, p50 and p99 latency and the error count for each, each claim
 read's share of the ceiling (the goal is at least 25% each, with no errors) and the
-machine's load average, which moves the figures on a shared machine.
+machine's load average, which moves the figures on a shared machine. It also prints
+the CPU time each request cost gunicorn, the database and this client together, and
+the ceiling's CPU as a share of it: what the rate would be if CPU were all that
+counted, which the load of other processes moves much less than requests/s.
 """
 
 from __future__ import annotations
@@ -197,7 +201,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, threads: int = 2
+) -> subprocess.Popen:
     command = [
         sys.executable,
         "-m",
@@ -210,7 +216,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         "--worker-class",
         "gthread",
         "--threads",
-        "2",
+        str(threads),
         "--keep-alive",
         "30",
         "--log-level",
@@ -232,6 +238,68 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not answer within 30 seconds")
+
+
+# --- CPU accounting ---------------------------------------------------------------
+#
+# Requests/s move with whatever else the machine runs; the CPU time a request costs
+# all the processes serving it (gunicorn, its PostgreSQL backends, this client) moves
+# far less, so each endpoint's CPU per request is printed next to its rate.
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process, all its threads; 0 once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _database_backends(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving the other connections to the database."""
+    import psycopg
+
+    with psycopg.connect(database_url) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def machine_cpu(server: subprocess.Popen, database_url: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each process serving requests: gunicorn (master and
+    workers), the database's backends for them (looked up each time, as connections
+    are closed and opened again) and this process, the client."""
+    return {
+        "web": {pid: _cpu_seconds(pid) for pid in [server.pid, *_children(server.pid)]},
+        "db": {pid: _cpu_seconds(pid) for pid in _database_backends(database_url)},
+        "client": {0: time.process_time()},
+    }
+
+
+def cpu_between(before: dict, after: dict) -> list[float]:
+    """CPU seconds spent between two ``machine_cpu`` readings, as (web, db, client);
+    a process that started meanwhile counts from zero, one that ended is lost."""
+    return [
+        sum(max(seconds - before[part].get(pid, 0.0), 0.0) for pid, seconds in after[part].items())
+        for part in ("web", "db", "client")
+    ]
 
 
 # --- Load -------------------------------------------------------------------------
@@ -281,12 +349,18 @@ def load(
         thread.start()
     for thread in pool:
         thread.join()
-    duration = time.perf_counter() - started
-    latencies.sort()
+    return {"seconds": time.perf_counter() - started, "latencies": latencies, "errors": errors}
+
+
+def summary(runs: list[dict]) -> dict:
+    """One endpoint's figures over its runs (a round each)."""
+    latencies = sorted(x for run in runs for x in run["latencies"])
+    errors = [e for run in runs for e in run["errors"]]
+    seconds = sum(run["seconds"] for run in runs)
     return {
         "requests": len(latencies),
-        "seconds": duration,
-        "rps": len(latencies) / duration,
+        "seconds": seconds,
+        "rps": len(latencies) / seconds,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
         "errors": len(errors),
@@ -299,7 +373,17 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000, help="per endpoint")
     parser.add_argument("--threads", type=int, default=4, help="client connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--worker-threads", type=int, default=2, help="threads of each gunicorn worker"
+    )
     parser.add_argument("--max-seconds", type=float, default=60, help="per endpoint")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="the endpoints take turns this many times, each with its share of the "
+        "requests, so that a change in the machine's load meets them all alike",
+    )
     parser.add_argument(
         "--cache-seconds",
         type=int,
@@ -322,7 +406,7 @@ def main() -> int:
     token, claim_id = seed(env)
 
     port = free_port()
-    server = start_gunicorn(env, port, args.workers)
+    server = start_gunicorn(env, port, args.workers, args.worker_threads)
     try:
         auth = {"Authorization": f"Token {token}"}
         targets = [
@@ -339,32 +423,48 @@ def main() -> int:
             # The cost of token auth + DRF on a one-query endpoint, for comparison.
             ("baseline /api/v1/sources/", "/api/v1/sources/", auth),
         ]
-        results = {}
-        for name, path, headers in targets:
+        for _name, path, headers in targets:
             # Warm-up: connections, the workers' imports and the database's caches.
             load(port, path, headers, requests=200, threads=args.threads, max_seconds=20)
-            results[name] = load(
-                port,
-                path,
-                headers,
-                requests=args.requests,
-                threads=args.threads,
-                max_seconds=args.max_seconds,
-            )
+        runs: dict[str, list[dict]] = {name: [] for name, _path, _headers in targets}
+        cpu_spent = {name: [0.0, 0.0, 0.0] for name in runs}
+        per_round = max(args.requests // args.rounds, 1)
+        for _round in range(args.rounds):
+            for name, path, headers in targets:
+                before = machine_cpu(server, database_url)
+                runs[name].append(
+                    load(
+                        port,
+                        path,
+                        headers,
+                        requests=per_round,
+                        threads=args.threads,
+                        max_seconds=args.max_seconds / args.rounds,
+                    )
+                )
+                spent = cpu_between(before, machine_cpu(server, database_url))
+                cpu_spent[name] = [a + b for a, b in zip(cpu_spent[name], spent, strict=True)]
+        results = {}
+        for name, endpoint_runs in runs.items():
+            results[name] = summary(endpoint_runs)
+            done = max(results[name]["requests"], 1)
+            results[name]["cpu_parts_ms"] = [1000 * part / done for part in cpu_spent[name]]
+            results[name]["cpu_ms"] = sum(results[name]["cpu_parts_ms"])
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     print(
-        f"\ngunicorn: {args.workers} workers x 2 threads on 127.0.0.1:{port}; "
-        f"client: {args.threads} keep-alive connections; {CLAIMS:,} claims; "
+        f"\ngunicorn: {args.workers} workers x {args.worker_threads} threads on 127.0.0.1:{port}; "
+        f"client: {args.threads} keep-alive connections; {args.rounds} rounds; "
+        f"{CLAIMS:,} claims; "
         f"consumers' answer cache {args.cache_seconds or 'off'}; "
         f"shared cache {'yes' if env.get('NEWSFACTS_CACHE_URL') else 'no'}"
     )
     print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     print(
         f"{'endpoint':<28} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'errors':>6} {'share':>6}"
+        f"{'errors':>6} {'share':>6} {'CPU ms':>7} {'CPU share':>9}  web/db/client ms"
     )
     ceiling = results[targets[0][0]]
     met = ceiling["errors"] == 0
@@ -373,7 +473,9 @@ def main() -> int:
         share = r["rps"] / ceiling["rps"]
         print(
             f"{name:<28} {r['requests']:>8} {r['rps']:>8.0f} {r['p50_ms']:>8.2f} "
-            f"{r['p99_ms']:>8.2f} {r['errors']:>6} {share:>6.0%}"
+            f"{r['p99_ms']:>8.2f} {r['errors']:>6} {share:>6.0%} {r['cpu_ms']:>7.2f} "
+            f"{ceiling['cpu_ms'] / r['cpu_ms']:>9.0%}  "
+            + "/".join(f"{part:.2f}" for part in r["cpu_parts_ms"])
             + (f"  {r['error_statuses']}" if r["errors"] else "")
         )
         if path.startswith("/api/v1/claims/"):

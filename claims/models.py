@@ -585,10 +585,16 @@ class ClaimQuerySet(models.QuerySet):
         qs = self
         if verdict:
             qs = qs.filter(verdict=verdict)
+        # On the claim's own copy of the source, one range of a (source, ...) index
+        # in list order. A slug becomes its id in a subquery, not a join: PostgreSQL
+        # runs the subquery first and seeks the index with its result, where a join on
+        # the slug read all the source's claims and sorted them. The slug stays a plain
+        # parameter, so the API's compiled list queries (claims.prepared) keep it.
         if isinstance(source, int):
-            qs = qs.filter(article__source_id=source)
+            qs = qs.filter(source_id=source)
         elif source:
-            qs = qs.filter(article__source__slug=source)
+            slug_id = Source.objects.filter(slug=source).order_by().values("pk")
+            qs = qs.filter(source_id=models.Subquery(slug_id))
         if article_id:
             qs = qs.filter(article_id=article_id)
         if story_id:
@@ -828,6 +834,23 @@ class Claim(TimestampedModel):
     )
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # The article's source, copied onto the claim so that a list filtered by source
+    # reads one range of a (source, ...) index in the list's order; through the
+    # article, PostgreSQL read every claim of the source and sorted them. The database
+    # keeps it equal to the article's source (triggers, 0010_i15_claim_source) for
+    # every write, whether the ORM, a queryset update, the admin or plain SQL, so no
+    # write path can let the copy drift. Code need not set it; extraction does, so
+    # that the instances it creates agree with their rows.
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="claims",
+        # The (source, ...) indexes below start with it and serve its lookups.
+        db_index=False,
+    )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     text = models.CharField(max_length=500)
@@ -905,6 +928,13 @@ class Claim(TimestampedModel):
             # claim", an editor's everything): read in order, filtered on the way.
             models.Index(fields=["reviewed_at", "id"], name="claim_reviewed_at_idx"),
             models.Index(fields=["assigned_to", "verdict"], name="claim_assigned_idx"),
+            # The same two lists filtered by source (Claim.source): a consumer's reviewed
+            # claims by review date, and the editors' queue by verdict and worth.
+            models.Index(fields=["source", "reviewed_at", "id"], name="claim_source_reviewed_idx"),
+            models.Index(
+                fields=["source", "verdict", "-checkworthiness", "-id"],
+                name="claim_source_queue_idx",
+            ),
             models.Index(
                 fields=["in_conflict", "verdict", "-checkworthiness", "-id"],
                 name="claim_conflict_idx",
@@ -959,7 +989,12 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["claim", "-created_at"])]
+        # A claim's history, newest first: the id settles reviews of the same instant,
+        # so that reading a claim's latest note (on every row of an API page) stops
+        # at the first index entry instead of sorting the claim's reviews.
+        indexes = [
+            models.Index(fields=["claim", "-created_at", "-id"], name="review_claim_latest_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_verdict} → {self.to_verdict}"

@@ -32,6 +32,34 @@ from django.db.models import QuerySet
 
 _UNSET = object()
 
+# Columns whose values psycopg reads from PostgreSQL's binary format as the same Python
+# objects as from text, which Django's converters then take alike. Others (JSON, which
+# Django reads as text and decodes itself; addresses; arrays) keep the text format.
+_BINARY_SAFE = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "EmailField",
+        "FloatField",
+        "ForeignKey",
+        "IntegerField",
+        "OneToOneField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallAutoField",
+        "SmallIntegerField",
+        "TextField",
+        "URLField",
+    }
+)
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -39,9 +67,11 @@ class _Compiled:
     sql: str
     params: tuple
     names: tuple[str, ...]
-    slots: tuple[tuple[str, tuple[int, ...]], ...]
+    # (index among the flattened values, the SQL parameters it goes into)
+    slots: tuple[tuple[int, tuple[int, ...]], ...]
     converters: dict
     fast_timestamps: bool
+    binary: bool
 
 
 # Per connection object: a compiler holds its connection, and each thread has its own.
@@ -58,14 +88,14 @@ def prepared_rows(
     compiled = known.get(shape, _UNSET)
     if compiled is _UNSET:
         compiled = known[shape] = _compile(build, values, using)
-    flat = dict(_flatten(values))
-    if compiled is None or not all(map(_storable, flat.values())):
+    flat = _flatten(values.values())
+    if compiled is None or not all(map(_storable, flat)):
         return list(build(**values))
     params = list(compiled.params)
-    for name, positions in compiled.slots:
+    for index, positions in compiled.slots:
         for position in positions:
-            params[position] = flat[name]
-    with connection.cursor() as cursor:
+            params[position] = flat[index]
+    with _cursor(connection, binary=compiled.binary) as cursor:
         if compiled.fast_timestamps:
             cursor.cursor.adapters.register_loader("timestamptz", _C_TIMESTAMPTZ_LOADER)
         cursor.execute(compiled.sql, params)
@@ -74,6 +104,41 @@ def prepared_rows(
     if compiled.converters:
         results = compiled.compiler.apply_converters(results, compiled.converters)
     return [dict(zip(names, row, strict=True)) for row in results]
+
+
+def _cursor(connection, *, binary: bool):
+    """On PostgreSQL, a cursor that runs the SQL as a prepared statement (named, kept by
+    the connection) and, where ``binary``, reads the rows in binary format.
+
+    Django binds parameters on the client and never prepares, so PostgreSQL plans
+    each query anew: for a page of the claim list, planning took longer than running
+    it. These few fixed shapes are worth a plan kept per connection, while Django's
+    other queries stay as they are. Parsing numbers and dates from binary rather than
+    text saves a fifth of reading a page's rows. With prepared statements switched off
+    (NEWSFACTS_DB_PREPARED_STATEMENTS, for a pooler that cannot keep them), this is
+    Django's own cursor.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        return connection.cursor()
+    cursor = _PreparingCursor(connection.connection)
+    cursor.binary_rows = binary
+    # Django's wrapper, so that the statement is logged, counted and timed as any other.
+    return connection._prepare_cursor(cursor)
+
+
+try:
+    import psycopg
+
+    class _PreparingCursor(psycopg.Cursor):
+        binary_rows = False
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=self.binary_rows)
+except ImportError:  # SQLite only
+    pass
 
 
 def _storable(value) -> bool:
@@ -86,18 +151,22 @@ def _kind(value) -> Hashable:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, list | tuple):
+        if set(map(type, value)) == {int}:
+            # The common list, ids: told apart by its length alone, without a loop.
+            return (type(value), int, len(value))
         return (type(value), tuple(_kind(item) for item in value))
     return type(value)
 
 
-def _flatten(values: dict, prefix: str = ""):
-    for name, value in values.items():
+def _flatten(values) -> list:
+    """The values with the items of lists (and theirs) in their places, in order."""
+    flat = []
+    for value in values:
         if isinstance(value, list | tuple):
-            yield from _flatten(
-                {str(index): item for index, item in enumerate(value)}, f"{prefix}{name}."
-            )
+            flat.extend(_flatten(value))
         else:
-            yield f"{prefix}{name}", value
+            flat.append(value)
+    return flat
 
 
 _counter = itertools.count(1)
@@ -124,8 +193,8 @@ def _stand_in(value):
 
 def _compile(build: Callable[..., QuerySet], values: dict, using: str) -> _Compiled | None:
     stand_ins = {name: _stand_in(value) for name, value in values.items()}
-    flat = dict(_flatten(stand_ins))
-    if any(value is _UNSET for value in flat.values()):
+    flat = _flatten(stand_ins.values())
+    if any(value is _UNSET for value in flat):
         return None
     queryset = build(**stand_ins)
     query = queryset.query
@@ -137,16 +206,16 @@ def _compile(build: Callable[..., QuerySet], values: dict, using: str) -> _Compi
     except (EmptyResultSet, FullResultSet):
         return None
     slots = []
-    for name, stand_in in flat.items():
+    for index, stand_in in enumerate(flat):
         if stand_in is None or isinstance(stand_in, bool):
             continue
         positions = tuple(i for i, param in enumerate(params) if _same(param, stand_in))
         if not positions:
             return None
-        slots.append((name, positions))
+        slots.append((index, positions))
     # A stand-in changed on its way in (wrapped, cut, cast) must not be left behind.
-    texts = [s for s in flat.values() if isinstance(s, str)]
-    taken = {p for _name, positions in slots for p in positions}
+    texts = [s for s in flat if isinstance(s, str)]
+    taken = {p for _index, positions in slots for p in positions}
     for i, param in enumerate(params):
         if i not in taken and isinstance(param, str) and any(s in param for s in texts):
             return None
@@ -162,8 +231,21 @@ def _compile(build: Callable[..., QuerySet], values: dict, using: str) -> _Compi
         [select[0] for select in compiler.select[: compiler.col_count]]
     ):
         return None
+    columns = [select[0] for select in compiler.select[: compiler.col_count]]
+    binary = all(
+        getattr(column, "output_field", None) is not None
+        and column.output_field.get_internal_type() in _BINARY_SAFE
+        for column in columns
+    )
     return _Compiled(
-        compiler, sql, tuple(params), names, tuple(slots), converters, _fast_timestamps(using)
+        compiler,
+        sql,
+        tuple(params),
+        names,
+        tuple(slots),
+        converters,
+        _fast_timestamps(using),
+        binary,
     )
 
 

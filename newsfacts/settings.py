@@ -154,6 +154,9 @@ TEMPLATES = [
 # newsfacts/wsgi.py and `runserver` mark the process as a web server.
 NEWSFACTS_DB_CONNECT_TIMEOUT = env_int("NEWSFACTS_DB_CONNECT_TIMEOUT", 5, minimum=1)
 NEWSFACTS_DB_STATEMENT_TIMEOUT = env_int("NEWSFACTS_DB_STATEMENT_TIMEOUT", 20, minimum=0)
+# Off behind a connection pooler that cannot keep prepared statements (PgBouncer in
+# transaction mode before 1.21, or without max_prepared_statements).
+NEWSFACTS_DB_PREPARED_STATEMENTS = env_bool("NEWSFACTS_DB_PREPARED_STATEMENTS", True)
 NEWSFACTS_WEB_PROCESS = env_str("NEWSFACTS_PROCESS") == "web"
 _database_url = env_str("DATABASE_URL")
 if _database_url:
@@ -164,6 +167,10 @@ if _database_url:
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         _options = DATABASES["default"].setdefault("OPTIONS", {})
         _options.setdefault("connect_timeout", NEWSFACTS_DB_CONNECT_TIMEOUT)
+        if NEWSFACTS_DB_PREPARED_STATEMENTS:
+            # Only the API's fixed query shapes ask for it (claims.prepared); Django's
+            # own queries keep client-side binding and are never prepared.
+            _options.setdefault("prepare_threshold", 5)
         if NEWSFACTS_WEB_PROCESS and NEWSFACTS_DB_STATEMENT_TIMEOUT:
             # Sent when the connection opens: no extra query per request.
             _options["options"] = (

@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
+from claims.api.filters import claim_filters
 from claims.models import Article, Claim, Story
 
 from .factories import ArticleFactory, ClaimFactory, SourceFactory
@@ -233,3 +236,16 @@ def test_api_claims_filtered_list_query_count_does_not_grow_with_page_size(
         assert len(_ids(client.get(f"{API}/claims/", {**params, "page_size": 2}))) == 2
     with django_assert_num_queries(2):
         assert len(_ids(client.get(f"{API}/claims/", {**params, "page_size": 10}))) == 10
+
+
+def test_api_claim_filters_are_kept_per_query_string_and_time_zone():
+    params = QueryDict("published_since=2024-05-01&verdict=verified&cursor=abc")
+    first = claim_filters(params)
+    first["verdict"] = "changed by a caller"
+    again = claim_filters(QueryDict("verdict=verified&published_since=2024-05-01"))
+    assert again["verdict"] == "verified"
+    assert again["published_since"].isoformat() == "2024-05-01T00:00:00+00:00"
+    with timezone.override(ZoneInfo("Asia/Kathmandu")):
+        local = claim_filters(params)
+    assert local["published_since"].isoformat() == "2024-05-01T00:00:00+05:45"
+    assert claim_filters(QueryDict("verdict=verified&verdict=false"))["verdict"] == "false"

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import pytest
 import yaml
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import include, path
 from knox.models import AuthToken
 
 from claims.api import views as api_views
+from claims.api.throttling import throttle_hit
 
 from .conftest import api_client
 from .factories import ClaimFactory
@@ -127,6 +132,42 @@ def test_api_throttle_answers_429_with_retry_after(api_consumer, settings):
     error = assert_error(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
     assert error["details"]["retry_after_seconds"] > 0
+
+
+def test_api_throttle_counts_a_window_from_its_first_request(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "3/hour", "anon": None, "submit": None},
+    }
+    ident = f"counted-{uuid.uuid4().hex}"
+    assert [throttle_hit("user", ident)[0] for _ in range(4)] == [True, True, True, False]
+    key = f"throttle:user:{ident}:{int(time.time() // 3600)}"
+    assert cache.get(key) == 4
+    # The counter ends with its window (and a second), not kept for ever.
+    assert 0 < cache.ttl(key) <= 3601
+
+
+def test_api_throttle_counts_with_a_cache_other_than_redis(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "2/hour", "anon": None, "submit": None},
+    }
+    assert [throttle_hit("user", "local")[0] for _ in range(3)] == [True, True, False]
+
+
+def test_api_throttle_lets_requests_through_while_the_cache_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "1/hour", "anon": None, "submit": None},
+    }
+    assert [throttle_hit("user", "any")[0] for _ in range(3)] == [True, True, True]
 
 
 def test_api_throttle_counts_each_user_separately(api_consumer, editor, settings):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework.fields import DateTimeField
 from rest_framework.renderers import JSONRenderer as DrfJsonRenderer
 
-from claims.api.renderers import EmbeddableJsonRenderer, JSONRenderer
-from claims.api.serializers import _datetime
+from claims.api.renderers import EmbeddableJsonRenderer, JSONRenderer, _cell
+from claims.api.serializers import _datetime, _moments_shown
 
 MOMENTS = [
     datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
@@ -76,3 +76,21 @@ def test_claim_dates_read_as_drfs_datetime_field(zone, moment):
 
 def test_claim_dates_missing_stay_missing():
     assert _datetime(None) is None
+
+
+@pytest.mark.parametrize(
+    "moment", [*MOMENTS, datetime(2024, 5, 1, 10, 0), datetime(2024, 5, 1, 10, 0, 0, 7)]
+)
+def test_json_renderer_writes_dates_as_drfs(moment):
+    assert JSONRenderer().render({"when": moment}) == DrfJsonRenderer().render({"when": moment})
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/Sao_Paulo"])
+@pytest.mark.parametrize("moment", [*MOMENTS, None])
+def test_claim_dates_as_a_page_shows_them_render_as_drfs_datetime_field(zone, moment):
+    # A page leaves UTC dates to the renderer; what reaches the client is the same.
+    with django_timezone.override(ZoneInfo(zone)):
+        shown = _moments_shown(django_timezone.get_current_timezone())(moment)
+        expected = None if moment is None else DateTimeField().to_representation(moment)
+    assert JSONRenderer().render({"when": shown}) == DrfJsonRenderer().render({"when": expected})
+    assert _cell(shown) == ("" if expected is None else expected)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime
 
-from claims.models import Claim
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from claims.models import Claim, Story
 from claims.prepared import prepared_rows
 
-from .factories import ClaimFactory
+from .conftest import services_required
+from .factories import ClaimFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +91,65 @@ def test_prepared_rows_of_a_number_no_column_holds_are_none(django_assert_num_qu
     assert prepared_rows("test-huge", _by_id, pk=claim.pk) == [{"id": claim.pk}]
     with django_assert_num_queries(0):
         assert prepared_rows("test-huge", _by_id, pk=2**70) == []
+
+
+# --- On PostgreSQL: prepared statements, rows read in binary -----------------------
+
+
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        message = "prepared statements are PostgreSQL's"
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _server_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def _with_dates(*, pk: int):
+    return Claim.objects.filter(pk=pk).values(
+        "id", "value", "reviewed_at", "article__published_at", "quantity_id", "is_quote"
+    )
+
+
+def test_prepared_rows_run_as_server_prepared_statements_in_binary_alike():
+    _postgresql_only()
+    claim = ClaimFactory(value=1234.5, verdict=Claim.Verdict.VERIFIED, reviewed_at=timezone.now())
+    Claim.objects.filter(pk=claim.pk).update(
+        reviewed_at=datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)
+    )
+    rows = prepared_rows("test-binary", _with_dates, pk=claim.pk)
+    assert rows == list(_with_dates(pk=claim.pk))
+    assert rows[0]["reviewed_at"] == datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)
+    assert any('"claims_claim"."reviewed_at"' in s for s in _server_statements())
+
+
+def test_prepared_rows_of_json_columns_read_text_as_django_does():
+    _postgresql_only()
+    story = StoryFactory(places=["Douma", "Ghouta"])
+
+    def places(*, pk: int):
+        return Story.objects.filter(pk=pk).values("id", "places")
+
+    assert prepared_rows("test-json", places, pk=story.pk) == [
+        {"id": story.pk, "places": ["Douma", "Ghouta"]}
+    ]
+
+
+def test_prepared_rows_prepare_nothing_when_switched_off():
+    _postgresql_only()
+    claim = ClaimFactory()
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        assert prepared_rows("test-off", _by_id, pk=claim.pk) == [{"id": claim.pk}]
+        assert _server_statements() == []
+    finally:
+        raw.prepare_threshold = threshold

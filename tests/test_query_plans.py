@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from claims.models import Article, Claim, Quantity, Source, Story
 
-from .conftest import client_for, services_required
+from .conftest import api_client, client_for, services_required
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +156,49 @@ def test_search_for_a_common_word_stops_early_instead_of_reading_every_sentence(
     # the quick plan: the LIMIT stops it after about a thousand rows, not the table.
     scans = _scans_of_claims(client_for(editor), reverse("claims:claim_queue") + "?q=rescuers")
     assert all("Limit" in plan.split("Seq Scan")[0] for plan in scans)
+
+
+def _plans_of_claims(client, url: str) -> list[str]:
+    """The plans of the SELECTs on claims_claim a request runs, prepared ones included
+    (their SQL and parameters are read as they are sent)."""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    plans = []
+    for sql, params in statements:
+        if sql.lstrip().upper().startswith("SELECT") and _CLAIMS.search(sql):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + sql, params)
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.parametrize(
+    ("reference", "more"), [("slug", ""), ("pk", ""), ("slug", "&value_min=100")]
+)
+def test_api_list_by_source_reads_an_index_range_in_order(
+    api_consumer, many_claims, reference, more
+):
+    # Reviewed claims have a review date, spread out as a newsroom's would be.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_claim SET reviewed_at = now() - (id % 5000) * interval '1 minute'"
+            " WHERE verdict <> 'unreviewed'"
+        )
+        cursor.execute("ANALYZE claims_claim")
+    source = many_claims.article.source
+    url = f"/api/v1/claims/?source={getattr(source, reference)}{more}"
+    plans = _plans_of_claims(api_client(api_consumer), url)
+    assert plans
+    # Read in the list's order from one range of (source, reviewed_at, id): neither the
+    # whole table nor all the source's claims, sorted.
+    for plan in plans:
+        assert not _CLAIMS_SCAN.search(plan), plan
+        assert "Sort Key: claims_claim." not in plan, plan
+        assert "claim_source_reviewed_idx" in plan, plan

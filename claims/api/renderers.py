@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import orjson
 from rest_framework.renderers import BaseRenderer
@@ -12,9 +13,8 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from claims.models import Claim
 
-_ORJSON_OPTIONS = (
-    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-)
+# Dates as DRF's encoder writes them (ISO 8601, UTC as "Z"), by orjson itself.
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z | orjson.OPT_PASSTHROUGH_DATACLASS
 # Line and paragraph separators end a line in JavaScript; DRF escapes them, and so do we.
 _JS_LINE_ENDS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
 
@@ -23,8 +23,8 @@ class JSONRenderer(DrfJsonRenderer):
     """DRF's JSON renderer, written by orjson: the same compact UTF-8 bytes for the
     same data in a fraction of the time (a page of 200 claims is 160 kB of JSON).
 
-    Dates, times and anything else orjson does not know go through DRF's encoder, so
-    they read as before (``2024-05-01T10:00:00Z``). Pretty-printed answers (an
+    Dates and times read as DRF's encoder writes them (``2024-05-01T10:00:00Z``);
+    anything else orjson does not know goes through that encoder. Pretty-printed answers (an
     ``indent`` in the Accept header, the browsable API) keep DRF's own path. A float
     that is not finite becomes null where DRF's strict mode would fail the request.
     """
@@ -41,6 +41,9 @@ class JSONRenderer(DrfJsonRenderer):
             if raw in rendered:
                 rendered = rendered.replace(raw, escaped)
         return rendered
+
+
+_ENCODER = JSONEncoder()
 
 
 # Flat columns, in the order a spreadsheet shows them.
@@ -88,6 +91,8 @@ def claim_csv_row(claim: dict) -> list:
 def _cell(value) -> object:
     if value is None:
         return ""
+    if isinstance(value, datetime):  # as in the JSON
+        return _ENCODER.default(value)
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value

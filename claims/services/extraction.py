@@ -302,6 +302,9 @@ def claims_write_for_article(
             to_create.append(
                 Claim(
                     article=article,
+                    # The database sets it too (Claim.source); here so that the
+                    # instances agree with their rows.
+                    source_id=article.source_id,
                     start=item.start,
                     end=item.end,
                     extractor_version=extractor_version,
