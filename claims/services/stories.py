@@ -19,6 +19,7 @@ An article joins the story whose articles it resembles most, or opens a new one:
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import math
 import re
@@ -113,6 +114,19 @@ def _lookup_keys(keys: set[str]) -> list[str]:
     return sorted(k for k in keys if k[0] in _LOOKUP_KINDS and len(k) <= 200)
 
 
+def _key_rows(keys: list[str]) -> tuple[str, list]:
+    """A FROM item giving ``keys`` as rows of one column ``value``, sent as one
+    parameter (a JSON array on SQLite, an array on PostgreSQL), and that parameter.
+
+    Hundreds of placeholders, one per key, cost more to parse (and to log, in
+    development) than the statement took to run. The keys come out in the given
+    order.
+    """
+    if connection.vendor == "postgresql":
+        return "unnest(%s::text[]) AS v (value)", [list(keys)]
+    return "json_each(%s) AS v", [json.dumps(keys)]
+
+
 def _figure_keys(claims) -> list[str]:
     """Casualty figures of one incident, as keys: "21", "16"."""
     figures = set()
@@ -201,22 +215,21 @@ def _count_keys(keys: set[str], step: int, *, new_article: bool) -> None:
         keys.add(_TOTAL_KEY)
     if not keys:
         return
-    # One upsert per batch: Django's bulk_create(update_conflicts=True) can only set
-    # a value, not add to it, and an insert then an update costs twice the round trips.
-    # Keys are written in sorted order so that concurrent writers lock rows alike.
+    # One upsert: Django's bulk_create(update_conflicts=True) can only set a value,
+    # not add to it, and an insert then an update costs twice the round trips. Keys
+    # are written in sorted order so that concurrent writers lock rows alike. (SQLite
+    # needs the WHERE to read ON CONFLICT as the upsert's.)
     table = connection.ops.quote_name(KeyFrequency._meta.db_table)
     key, articles = (connection.ops.quote_name(c) for c in ("key", "articles"))
-    ordered = sorted(keys)
+    rows, rows_params = _key_rows(sorted(keys))
     with connection.cursor() as cursor:
-        for start in range(0, len(ordered), _UPSERT_BATCH):
-            batch = ordered[start : start + _UPSERT_BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({key}, {articles}) "  # noqa: S608 - names are ours
-                f"VALUES {', '.join(['(%s, %s)'] * len(batch))} "
-                f"ON CONFLICT ({key}) DO UPDATE "
-                f"SET {articles} = {table}.{articles} + excluded.{articles}",
-                [value for k in batch for value in (k, step)],
-            )
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {articles}) "  # noqa: S608 - names are ours
+            f"SELECT v.value, %s FROM {rows} WHERE true "
+            f"ON CONFLICT ({key}) DO UPDATE "
+            f"SET {articles} = {table}.{articles} + excluded.{articles}",
+            [step, *rows_params],
+        )
 
 
 def key_frequencies_rebuild() -> None:
@@ -282,17 +295,14 @@ def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, flo
     # than the database took to find them.
     table = connection.ops.quote_name(KeyFrequency._meta.db_table)
     key, articles = (connection.ops.quote_name(c) for c in ("key", "articles"))
-    rows = {}
-    asked = [*wanted, _TOTAL_KEY]
+    asked, asked_params = _key_rows([*wanted, _TOTAL_KEY])
     with connection.cursor() as cursor:
-        for start in range(0, len(asked), _UPSERT_BATCH):
-            batch = asked[start : start + _UPSERT_BATCH]
-            cursor.execute(
-                f"SELECT {key}, {articles} FROM {table} "  # noqa: S608 - names are ours
-                f"WHERE {key} IN ({', '.join(['%s'] * len(batch))})",
-                batch,
-            )
-            rows.update(cursor.fetchall())
+        cursor.execute(
+            f"SELECT {key}, {articles} FROM {table} "  # noqa: S608 - names are ours
+            f"WHERE {key} IN (SELECT v.value FROM {asked})",
+            asked_params,
+        )
+        rows = dict(cursor.fetchall())
     total = rows.get(_TOTAL_KEY, 0)
     # Most keys share a handful of counts (1, 2, ...): each count's idf is worked out once.
     by_count: dict[int, float] = {}
@@ -320,16 +330,17 @@ def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dic
     keys_table, freq_table = q(StoryKey._meta.db_table), q(KeyFrequency._meta.db_table)
     story, key, day_column, articles = map(q, ("story_id", "key", "day", "articles"))
     adapt = connection.ops.adapt_datefield_value
+    looked_up, looked_up_params = _key_rows(lookup)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT sk.{story}, sk.{key}, kf.{articles}, "  # noqa: S608 - names are ours
             f"(SELECT t.{articles} FROM {freq_table} t WHERE t.{key} = %s) "
             f"FROM {keys_table} sk LEFT JOIN {freq_table} kf ON kf.{key} = sk.{key} "
-            f"WHERE sk.{key} IN ({', '.join(['%s'] * len(lookup))}) "
+            f"WHERE sk.{key} IN (SELECT v.value FROM {looked_up}) "
             f"AND sk.{day_column} >= %s AND sk.{day_column} <= %s",
             [
                 _TOTAL_KEY,
-                *lookup,
+                *looked_up_params,
                 adapt(day - timedelta(days=WINDOW_DAYS)),
                 adapt(day + timedelta(days=WINDOW_DAYS)),
             ],
@@ -479,15 +490,14 @@ def _add_story_keys(story_id: int, article) -> None:
     day = connection.ops.adapt_datefield_value(article_day(article))
     table = connection.ops.quote_name(StoryKey._meta.db_table)
     story, key, day_column = (connection.ops.quote_name(c) for c in ("story_id", "key", "day"))
+    rows, rows_params = _key_rows(keys)
     with connection.cursor() as cursor:
-        for start in range(0, len(keys), _UPSERT_BATCH):
-            batch = keys[start : start + _UPSERT_BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({story}, {key}, {day_column}) "  # noqa: S608 - names are ours
-                f"VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
-                f"ON CONFLICT ({story}, {key}, {day_column}) DO NOTHING",
-                [value for k in batch for value in (story_id, k, day)],
-            )
+        cursor.execute(
+            f"INSERT INTO {table} ({story}, {key}, {day_column}) "  # noqa: S608 - names are ours
+            f"SELECT %s, v.value, %s FROM {rows} WHERE true "
+            f"ON CONFLICT ({story}, {key}, {day_column}) DO NOTHING",
+            [story_id, day, *rows_params],
+        )
 
 
 def stories_refresh(*, story_ids) -> None:
