@@ -295,12 +295,18 @@ def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, flo
     # than the database took to find them.
     table = connection.ops.quote_name(KeyFrequency._meta.db_table)
     key, articles = (connection.ops.quote_name(c) for c in ("key", "articles"))
-    asked, asked_params = _key_rows([*wanted, _TOTAL_KEY])
+    asked = [*wanted, _TOTAL_KEY]
+    if connection.vendor == "postgresql":
+        # An index scan for the array; as a semi-join with its rows, PostgreSQL read
+        # the whole table.
+        condition, params = f"{key} = ANY(%s)", [asked]
+    else:
+        rows_sql, params = _key_rows(asked)
+        condition = f"{key} IN (SELECT v.value FROM {rows_sql})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {key}, {articles} FROM {table} "  # noqa: S608 - names are ours
-            f"WHERE {key} IN (SELECT v.value FROM {asked})",
-            asked_params,
+            f"SELECT {key}, {articles} FROM {table} WHERE {condition}",  # noqa: S608
+            params,
         )
         rows = dict(cursor.fetchall())
     total = rows.get(_TOTAL_KEY, 0)
