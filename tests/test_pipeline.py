@@ -7,6 +7,7 @@ Redis and SQLite by default, Redis and PostgreSQL in CI.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -437,6 +438,8 @@ def _wait_extracted(article: Article, worker, timeout: float = 120) -> Article:
 
     wait_until(done, timeout=timeout, what=f"article {article.pk} to be extracted\n{worker.log}")
     assert article.status == Article.Status.EXTRACTED, article.last_error
+    # The task goes on to put the article in its story.
+    worker.wait_idle(timeout=timeout)
     return article
 
 
@@ -447,6 +450,8 @@ def test_pipeline_submit_to_claims_through_a_real_worker(worker, found):
     assert _spans(article) == [(c.start, c.end) for c in found]
     assert article.attempts == 1
     assert f"extraction done article_id={article.pk} " in worker.log
+    # What wait_idle() reads: the task's receipt and its end.
+    assert re.search(r"\] received", worker.log) and re.search(r"\] succeeded in", worker.log)
 
 
 @pytest.mark.services

@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -98,6 +99,11 @@ def _forget_redis_leftovers(channel, queue: str) -> None:
     client.delete(channel.keyprefix_queue % queue, channel.keyprefix_binding_permanent % queue)
 
 
+_TASK_EVENT = re.compile(
+    r"\[(?P<id>[0-9a-f-]{36})\] (?P<event>received|succeeded|retry|raised|failed)"
+)
+
+
 class WorkerProcess:
     """One ``celery worker`` subprocess whose log is collected for assertions.
 
@@ -153,6 +159,20 @@ class WorkerProcess:
     @property
     def log(self) -> str:
         return "\n".join(self.lines)
+
+    def wait_idle(self, timeout: float = 120) -> None:
+        """Wait until every task the worker received has ended (succeeded, failed or
+        was retried). A test whose outcome shows before its task ends (an article is
+        extracted, then put in its story) must not clear the database under it."""
+
+        def idle() -> bool:
+            received, ended = set(), set()
+            for line in list(self.lines):
+                if (found := _TASK_EVENT.search(line)) is not None:
+                    (received if found["event"] == "received" else ended).add(found["id"])
+            return received <= ended
+
+        wait_until(idle, timeout=timeout, what=f"worker {self.name} to finish its tasks")
 
     def kill(self) -> None:
         """SIGKILL the whole process group: the main process and its pool children."""
