@@ -120,6 +120,26 @@ def test_bad_row_is_reported_with_its_line_and_skipped(tmp_path, line, message):
     assert set(Article.objects.values_list("external_id", flat=True)) == {"good", "good-2"}
 
 
+def test_import_stores_articles_in_publication_order(tmp_path):
+    path = _jsonl(
+        tmp_path,
+        [
+            {"id": "late", "text": TEXT, "published_at": "2016-07-20"},
+            {"id": "undated", "text": OTHER_TEXT},
+            "{not json",
+            {"id": "early", "text": TEXT + " Again.", "published_at": "2016-07-18T09:00Z"},
+            {"id": "bad-date", "text": TEXT, "published_at": "18/07/2016"},
+        ],
+    )
+    report = articles_import(path=path, queue=False)
+    assert list(Article.objects.order_by("pk").values_list("external_id", flat=True)) == [
+        "early",
+        "late",
+        "undated",
+    ]
+    assert [line for line, _message in report.bad_rows] == [3, 5]
+
+
 def test_unknown_sources_are_counted_and_named(tmp_path):
     SourceDomainFactory(domain="known.example", source=SourceFactory(slug="known"))
     path = _jsonl(

@@ -210,3 +210,14 @@ def test_postgresql_statement_timeout_binds_web_processes_only():
     worker = _run(show, DJANGO_DEBUG="1", DATABASE_URL=test_database_url())
     assert (web.returncode, worker.returncode) == (0, 0), web.stderr + worker.stderr
     assert (web.stdout.strip(), worker.stdout.strip()) == ("20s", "0")
+
+
+@pytest.mark.django_db
+def test_embedded_sqlite_database_keeps_a_write_ahead_log():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded database's journal")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from claims.models import Article, Claim, Quantity, Story, StoryKey
 from claims.services.extraction import claims_extract_for_article
@@ -189,6 +188,33 @@ def test_assign_story_adding_an_article_gives_what_a_full_refresh_gives():
     assert Story.objects.get(pk=first.story_id).conflict_count == 1
 
 
+def test_assign_story_opening_a_story_gives_what_a_full_refresh_gives():
+    # A new story is written once, with its quantities' conflicts already counted.
+    article = _extracted(
+        (
+            "Manbij car bomb toll disputed",
+            "A car bomb killed 21 civilians in a crowded market in Manbij on Monday, the "
+            "Syrian Observatory for Human Rights said. Kurdish officials said the car bomb "
+            "killed 35 civilians in the market.",
+        )
+    )
+    opened = _story_state(article.story_id)
+    story_refresh(story_id=article.story_id)
+    assert _story_state(article.story_id) == opened
+    assert Story.objects.get(pk=article.story_id).conflict_count == 1
+
+
+def _recorder(statements: list[str]):
+    """An execute wrapper keeping the SQL as it is sent, prepared statements included
+    (the debug log has no text for those on PostgreSQL)."""
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    return record
+
+
 def test_assign_story_reads_only_the_new_article_figures():
     # A story's figures are not read again for each article that joins it.
     for n in range(3):
@@ -200,10 +226,11 @@ def test_assign_story_reads_only_the_new_article_figures():
             source=SourceFactory(),
         )
         claims_extract_for_article(article_id=article.pk, assign_story=False)
-        with CaptureQueriesContext(connection) as queries:
+        statements: list[str] = []
+        with connection.execute_wrapper(_recorder(statements)):
             story = article_assign_story(article_id=article.pk)
         assert story.article_count == n + 1
-    claim_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "claims_claim"')]
+    claim_reads = [sql for sql in statements if sql.startswith('SELECT "claims_claim"')]
     assert claim_reads
     assert not [sql for sql in claim_reads if "story_id" in sql]
 

@@ -19,6 +19,7 @@ An article joins the story whose articles it resembles most, or opens a new one:
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import math
 import re
@@ -31,6 +32,7 @@ from django.db.models import F, Q
 
 from claims.extraction import ArticleFeatures, content_words, name_key
 from claims.models import Article, Claim, KeyFrequency, Quantity, Story, StoryKey
+from claims.prepared import prepared_rows
 from claims.services import xref
 
 logger = logging.getLogger(__name__)
@@ -112,6 +114,19 @@ def _lookup_keys(keys: set[str]) -> list[str]:
     return sorted(k for k in keys if k[0] in _LOOKUP_KINDS and len(k) <= 200)
 
 
+def _key_rows(keys: list[str]) -> tuple[str, list]:
+    """A FROM item giving ``keys`` as rows of one column ``value``, sent as one
+    parameter (a JSON array on SQLite, an array on PostgreSQL), and that parameter.
+
+    Hundreds of placeholders, one per key, cost more to parse (and to log, in
+    development) than the statement took to run. The keys come out in the given
+    order.
+    """
+    if connection.vendor == "postgresql":
+        return "unnest(%s::text[]) AS v (value)", [list(keys)]
+    return "json_each(%s) AS v", [json.dumps(keys)]
+
+
 def _figure_keys(claims) -> list[str]:
     """Casualty figures of one incident, as keys: "21", "16"."""
     figures = set()
@@ -131,6 +146,7 @@ def article_features_store(*, article_id: int, features: ArticleFeatures, claims
     _lock()
     article = Article.objects.only("pk", "title", "story_features").get(pk=article_id)
     _store_features(article, features, claims)
+    Article.objects.filter(pk=article_id).update(story_features=article.story_features)
 
 
 @transaction.atomic
@@ -140,14 +156,48 @@ def article_features_store_and_assign(
     """``article_features_store`` then ``article_assign_story``, in one transaction
     under one lock, reading the article once: what a worker does after extraction."""
     _lock()
-    article = Article.objects.select_for_update().defer("body").get(pk=article_id)
+    article = _article_for_update(article_id)
     _store_features(article, features, claims)
-    return _assign(article, refresh=True)
+    # The features are written with the article's story, in one UPDATE.
+    return _assign(article, refresh=True, features_unsaved=True)
+
+
+# What assigning reads of an article (not its text, nor the extraction's
+# bookkeeping), in the model's order of fields, as ``Model.from_db`` takes them.
+_ASSIGN_FIELDS = tuple(
+    f.attname
+    for f in Article._meta.concrete_fields
+    if f.attname
+    in {
+        "id",
+        "title",
+        "published_at",
+        "created_at",
+        "story_id",
+        "story_placed_by_id",
+        "story_features",
+    }
+)
+
+
+def _article_for_update(article_id: int) -> Article:
+    """The article, locked, with only ``_ASSIGN_FIELDS`` loaded; the query is compiled
+    once per process (``prepared_rows``)."""
+    rows = prepared_rows(
+        "stories.article_for_update",
+        lambda article_id: (
+            Article.objects.select_for_update().filter(pk=article_id).values(*_ASSIGN_FIELDS)
+        ),
+        article_id=article_id,
+    )
+    if not rows:
+        raise Article.DoesNotExist(f"No article {article_id}.")
+    return Article.from_db(connection.alias, _ASSIGN_FIELDS, tuple(rows[0].values()))
 
 
 def _store_features(article: Article, features: ArticleFeatures, claims) -> None:
-    """Store the features on ``article`` (and on the instance), counting its keys."""
-    article_id = article.pk
+    """Count the article's keys and keep its features on the instance; the caller
+    writes them."""
     data = features.to_dict()
     data["title"] = content_words(article.title)
     data["figures"] = _figure_keys(claims)
@@ -156,7 +206,6 @@ def _store_features(article: Article, features: ArticleFeatures, claims) -> None
     new_keys = set(data["keys"])
     _count_keys(new_keys - old_keys, +1, new_article=not article.story_features)
     _count_keys(old_keys - new_keys, -1, new_article=False)
-    Article.objects.filter(pk=article_id).update(story_features=data)
     article.story_features = data
 
 
@@ -166,22 +215,21 @@ def _count_keys(keys: set[str], step: int, *, new_article: bool) -> None:
         keys.add(_TOTAL_KEY)
     if not keys:
         return
-    # One upsert per batch: Django's bulk_create(update_conflicts=True) can only set
-    # a value, not add to it, and an insert then an update costs twice the round trips.
-    # Keys are written in sorted order so that concurrent writers lock rows alike.
+    # One upsert: Django's bulk_create(update_conflicts=True) can only set a value,
+    # not add to it, and an insert then an update costs twice the round trips. Keys
+    # are written in sorted order so that concurrent writers lock rows alike. (SQLite
+    # needs the WHERE to read ON CONFLICT as the upsert's.)
     table = connection.ops.quote_name(KeyFrequency._meta.db_table)
     key, articles = (connection.ops.quote_name(c) for c in ("key", "articles"))
-    ordered = sorted(keys)
+    rows, rows_params = _key_rows(sorted(keys))
     with connection.cursor() as cursor:
-        for start in range(0, len(ordered), _UPSERT_BATCH):
-            batch = ordered[start : start + _UPSERT_BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({key}, {articles}) "  # noqa: S608 - names are ours
-                f"VALUES {', '.join(['(%s, %s)'] * len(batch))} "
-                f"ON CONFLICT ({key}) DO UPDATE "
-                f"SET {articles} = {table}.{articles} + excluded.{articles}",
-                [value for k in batch for value in (k, step)],
-            )
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {articles}) "  # noqa: S608 - names are ours
+            f"SELECT v.value, %s FROM {rows} WHERE true "
+            f"ON CONFLICT ({key}) DO UPDATE "
+            f"SET {articles} = {table}.{articles} + excluded.{articles}",
+            [step, *rows_params],
+        )
 
 
 def key_frequencies_rebuild() -> None:
@@ -225,8 +273,9 @@ def _similarity(mine: set[str], mine_norm: float, other: set[str], squared: dict
     shared = mine & other
     if not shared or not mine_norm:
         return 0.0
-    dot = math.fsum(squared.get(k, 0.0) for k in shared)
-    norm = math.sqrt(math.fsum(squared.get(k, 0.0) for k in other))
+    # ``squared`` holds every key compared (``_best_story``): no default needed.
+    dot = math.fsum(map(squared.__getitem__, shared))
+    norm = math.sqrt(math.fsum(map(squared.__getitem__, other)))
     return dot / (mine_norm * norm) if dot and norm else 0.0
 
 
@@ -246,19 +295,31 @@ def _idf(keys: set[str], known: dict[str, float] | None = None) -> dict[str, flo
     # than the database took to find them.
     table = connection.ops.quote_name(KeyFrequency._meta.db_table)
     key, articles = (connection.ops.quote_name(c) for c in ("key", "articles"))
-    rows = {}
     asked = [*wanted, _TOTAL_KEY]
+    if connection.vendor == "postgresql":
+        # An index scan for the array; as a semi-join with its rows, PostgreSQL read
+        # the whole table.
+        condition, params = f"{key} = ANY(%s)", [asked]
+    else:
+        rows_sql, params = _key_rows(asked)
+        condition = f"{key} IN (SELECT v.value FROM {rows_sql})"  # noqa: S608
     with connection.cursor() as cursor:
-        for start in range(0, len(asked), _UPSERT_BATCH):
-            batch = asked[start : start + _UPSERT_BATCH]
-            cursor.execute(
-                f"SELECT {key}, {articles} FROM {table} "  # noqa: S608 - names are ours
-                f"WHERE {key} IN ({', '.join(['%s'] * len(batch))})",
-                batch,
-            )
-            rows.update(cursor.fetchall())
+        cursor.execute(
+            f"SELECT {key}, {articles} FROM {table} WHERE {condition}",  # noqa: S608
+            params,
+        )
+        rows = dict(cursor.fetchall())
     total = rows.get(_TOTAL_KEY, 0)
-    return {**known, **{k: _idf_of(rows.get(k), total) for k in wanted}}
+    # Most keys share a handful of counts (1, 2, ...): each count's idf is worked out once.
+    by_count: dict[int, float] = {}
+    idf = dict(known)
+    for k in wanted:
+        count = rows.get(k) or 0
+        value = by_count.get(count)
+        if value is None:
+            value = by_count[count] = _idf_of(count, total)
+        idf[k] = value
+    return idf
 
 
 def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dict[str, float]]:
@@ -275,16 +336,17 @@ def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dic
     keys_table, freq_table = q(StoryKey._meta.db_table), q(KeyFrequency._meta.db_table)
     story, key, day_column, articles = map(q, ("story_id", "key", "day", "articles"))
     adapt = connection.ops.adapt_datefield_value
+    looked_up, looked_up_params = _key_rows(lookup)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT sk.{story}, sk.{key}, kf.{articles}, "  # noqa: S608 - names are ours
             f"(SELECT t.{articles} FROM {freq_table} t WHERE t.{key} = %s) "
             f"FROM {keys_table} sk LEFT JOIN {freq_table} kf ON kf.{key} = sk.{key} "
-            f"WHERE sk.{key} IN ({', '.join(['%s'] * len(lookup))}) "
+            f"WHERE sk.{key} IN (SELECT v.value FROM {looked_up}) "
             f"AND sk.{day_column} >= %s AND sk.{day_column} <= %s",
             [
                 _TOTAL_KEY,
-                *lookup,
+                *looked_up_params,
                 adapt(day - timedelta(days=WINDOW_DAYS)),
                 adapt(day + timedelta(days=WINDOW_DAYS)),
             ],
@@ -302,20 +364,28 @@ def _candidate_stories(article: Article, keys: set[str]) -> tuple[list[int], dic
 def _members(story_ids: list[int], exclude_id: int) -> list[tuple[int, date, set[str]]]:
     if not story_ids:
         return []
-    # Only the stored keys are read (a JSON path in SQL), not the whole features.
-    rows = (
-        Article.objects.filter(story_id__in=story_ids, story_features__isnull=False)
-        .exclude(pk=exclude_id)
-        .order_by("story_id", F("published_at").desc(nulls_last=True), "-id")
-        .values_list("pk", "story_id", "published_at", "created_at", "story_features__keys")
+    # Only the stored keys are read (a JSON path in SQL), not the whole features; the
+    # query is compiled once per number of candidates (``prepared_rows``).
+    rows = prepared_rows(
+        "stories.members",
+        lambda story_ids, exclude_id: (
+            Article.objects.filter(story_id__in=story_ids, story_features__isnull=False)
+            .exclude(pk=exclude_id)
+            .order_by("story_id", F("published_at").desc(nulls_last=True), "-id")
+            .values("pk", "story_id", "published_at", "created_at", "story_features__keys")
+        ),
+        story_ids=list(story_ids),
+        exclude_id=exclude_id,
     )
     per_story: Counter = Counter()
     out = []
-    for pk, story_id, published_at, created_at, keys in rows:
+    for row in rows:
+        story_id = row["story_id"]
         if per_story[story_id] >= MAX_MEMBERS:
             continue
         per_story[story_id] += 1
-        out.append((story_id, (published_at or created_at).date(), _keys_or_load(pk, keys)))
+        moment = row["published_at"] or row["created_at"]
+        out.append((story_id, moment.date(), _keys_or_load(row["pk"], row["story_features__keys"])))
     return out
 
 
@@ -343,7 +413,7 @@ def _best_story(article: Article) -> tuple[int | None, float]:
     # One look-up for the idf of every key compared (the article's and its
     # candidates' articles'), besides those the ranking read already.
     squared = _squared_weights(_idf(keys.union(*(mk for _s, _g, mk in members)), ranked_by))
-    mine_norm = math.sqrt(math.fsum(squared[k] for k in keys))
+    mine_norm = math.sqrt(math.fsum(map(squared.__getitem__, keys)))
     best: dict[int, float] = {}
     for story_id, gap, mk in members:
         score = _similarity(keys, mine_norm, mk, squared) - DAY_PENALTY * gap
@@ -375,14 +445,16 @@ def article_assign_story(*, article_id: int, refresh: bool = True) -> Story | No
     the end (``stories_refresh``) instead of after every article.
     """
     _lock()
-    article = Article.objects.select_for_update().defer("body").get(pk=article_id)
-    return _assign(article, refresh=refresh)
+    return _assign(_article_for_update(article_id), refresh=refresh)
 
 
-def _assign(article: Article, *, refresh: bool) -> Story | None:
-    if article.story_placed_by_id is not None:
-        return article.story
-    if not article.story_features:
+def _assign(article: Article, *, refresh: bool, features_unsaved: bool = False) -> Story | None:
+    """``features_unsaved``: the article's features are new on the instance, and are
+    written by the same UPDATE as its story."""
+    unsaved = {"story_features": article.story_features} if features_unsaved else {}
+    if article.story_placed_by_id is not None or not article.story_features:
+        if unsaved:
+            Article.objects.filter(pk=article.pk).update(**unsaved)
         return article.story
     story_id, _score = _best_story(article)
     previous = article.story_id
@@ -392,15 +464,21 @@ def _assign(article: Article, *, refresh: bool) -> Story | None:
             # Alone in its story already: a new story would be the same one again.
             story_id = previous
         else:
-            # Described before it is written: one INSERT, no UPDATE after it.
+            # Described before it is written: one INSERT, no UPDATE after it. With
+            # its quantities, it is written once their conflicts are known.
             opened = Story(title=_title(article.title))
-            _story_describe(opened, [_story_article(article)])
-            opened.save(force_insert=True)
+            main_places = _story_describe(opened, [_story_article(article)])
+            if refresh:
+                _add_quantities(opened, article, main_places, opened=True)
+            else:
+                opened.save(force_insert=True)
             story_id = opened.pk
     if story_id != previous:
-        Article.objects.filter(pk=article.pk).update(story_id=story_id)
-        if previous is not None and refresh:
-            story_refresh(story_id=previous)
+        unsaved["story_id"] = story_id
+    if unsaved:
+        Article.objects.filter(pk=article.pk).update(**unsaved)
+    if story_id != previous and previous is not None and refresh:
+        story_refresh(story_id=previous)
     if not refresh:
         _add_story_keys(story_id, article)
         return Story(pk=story_id)
@@ -418,15 +496,14 @@ def _add_story_keys(story_id: int, article) -> None:
     day = connection.ops.adapt_datefield_value(article_day(article))
     table = connection.ops.quote_name(StoryKey._meta.db_table)
     story, key, day_column = (connection.ops.quote_name(c) for c in ("story_id", "key", "day"))
+    rows, rows_params = _key_rows(keys)
     with connection.cursor() as cursor:
-        for start in range(0, len(keys), _UPSERT_BATCH):
-            batch = keys[start : start + _UPSERT_BATCH]
-            cursor.execute(
-                f"INSERT INTO {table} ({story}, {key}, {day_column}) "  # noqa: S608 - names are ours
-                f"VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
-                f"ON CONFLICT ({story}, {key}, {day_column}) DO NOTHING",
-                [value for k in batch for value in (story_id, k, day)],
-            )
+        cursor.execute(
+            f"INSERT INTO {table} ({story}, {key}, {day_column}) "  # noqa: S608 - names are ours
+            f"SELECT %s, v.value, %s FROM {rows} WHERE true "
+            f"ON CONFLICT ({story}, {key}, {day_column}) DO NOTHING",
+            [story_id, day, *rows_params],
+        )
 
 
 def stories_refresh(*, story_ids) -> None:
@@ -511,11 +588,11 @@ def _story_add_article(*, story_id: int, article: Article, opened: Story | None 
     figures already grouped (their place then sets them apart, or no longer does).
     """
     if opened is not None:
-        # Just opened for this article: nothing to read back.
-        story, articles = opened, [_story_article(article)]
-    else:
-        story = Story.objects.select_for_update().get(pk=story_id)
-        articles = _story_articles(story_id)
+        # Just opened for this article, with its figures: only its keys are left.
+        _add_story_keys(story_id, article)
+        return opened
+    story = Story.objects.select_for_update().get(pk=story_id)
+    articles = _story_articles(story_id)
     others = [a for a in articles if a.pk != article.pk]
     if any(a.pk > article.pk for a in others):
         return story_refresh(story_id=story_id)
@@ -532,11 +609,8 @@ def _story_add_article(*, story_id: int, article: Article, opened: Story | None 
         if any(place_key_of(p, main_before) != place_key_of(p, main_places) for p in moved):
             return story_refresh(story_id=story_id)
     _add_story_keys(story_id, article)
-    added = _add_quantities(story, article, main_places, opened=opened is not None)
-    if opened is None or added:
-        # A story just opened was written with all it holds but its conflicts.
-        story.conflict_count += added
-        story.save()
+    story.conflict_count += _add_quantities(story, article, main_places)
+    story.save()
     return story
 
 
@@ -567,18 +641,24 @@ def _story_articles(story_id: int) -> list[_StoryArticle]:
             if row["has_features"]
             else set(),
         )
-        for row in Article.objects.filter(story_id=story_id)
-        .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
-        .annotate(has_features=Q(story_features__isnull=False))
-        .values(
-            "pk",
-            "title",
-            "published_at",
-            "created_at",
-            "has_features",
-            "story_features__places",
-            "story_features__names",
-            "story_features__keys",
+        for row in prepared_rows(
+            "stories.story_articles",
+            lambda story_id: (
+                Article.objects.filter(story_id=story_id)
+                .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
+                .annotate(has_features=Q(story_features__isnull=False))
+                .values(
+                    "pk",
+                    "title",
+                    "published_at",
+                    "created_at",
+                    "has_features",
+                    "story_features__places",
+                    "story_features__names",
+                    "story_features__keys",
+                )
+            ),
+            story_id=story_id,
         )
     ]
 
@@ -663,7 +743,7 @@ _OTHER_AFTER_RE = re.compile(r"\s+(?:\w+\s+)?(?:other|others|more)\b", re.IGNORE
 _OTHER_BEFORE_RE = re.compile(r"\b(?:another|other)\s+$", re.IGNORECASE)
 
 
-def part_marker(claim: Claim, sentence_claims: list[Claim]) -> str:
+def part_marker(claim: Claim | _Figure, sentence_claims: list[Claim | _Figure]) -> str:
     """How a figure counts only part of a group: "15 of the wounded" ("subset"), or a
     further group after a first figure of the same measure ("another 10 bodies", "six
     others"): "additional". "" for a figure that counts the whole group."""
@@ -684,13 +764,13 @@ _GroupKey = tuple[str, str, str, str]
 
 
 def _group_claims(
-    claims: list[Claim], main_places: set[str]
-) -> tuple[dict[_GroupKey, list[Claim]], dict[_GroupKey, str]]:
+    claims: list[_Figure], main_places: set[str]
+) -> tuple[dict[_GroupKey, list[_Figure]], dict[_GroupKey, str]]:
     """The claims (in article, then text order) by quantity: measure, population,
     period and place key; and the place each quantity shows (its first figure's)."""
-    groups: dict[_GroupKey, list[Claim]] = defaultdict(list)
+    groups: dict[_GroupKey, list[_Figure]] = defaultdict(list)
     shown_place: dict[_GroupKey, str] = {}
-    by_sentence: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    by_sentence: dict[tuple[int, int], list[_Figure]] = defaultdict(list)
     for claim in claims:
         by_sentence[(claim.article_id, claim.sentence_start)].append(claim)
     for claim in claims:
@@ -714,12 +794,7 @@ def _shown(key: _GroupKey, shown_place: dict[_GroupKey, str]) -> _GroupKey:
 
 
 def _refresh_quantities(story: Story, main_places: set[str]) -> int:
-    claims = list(
-        Claim.objects.filter(article__story=story)
-        .select_related("article")
-        .defer("article__body", "article__story_features")
-        .order_by("article_id", "start")
-    )
+    claims = _story_figures(story.pk)
     groups, shown_place = _group_claims(claims, main_places)
     existing = {(q.measure, q.population, q.period, q.place): q for q in story.quantities.all()}
     by_shown = {_shown(key, shown_place): key for key in groups}
@@ -749,7 +824,7 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
     quantities = {**existing, **{(q.measure, q.population, q.period, q.place): q for q in created}}
 
     conflicts = 0
-    claim_updates: list[Claim] = []
+    claim_updates: list[_Figure] = []
     flag_changes: dict[bool, list[int]] = {True: [], False: []}
     for shown in ordered:
         members = groups[by_shown[shown]]
@@ -782,7 +857,7 @@ def _refresh_quantities(story: Story, main_places: set[str]) -> int:
 # What grouping and relating a figure read of its claim row.
 _FIGURE_FIELDS = (
     "id",
-    "article",
+    "article_id",
     "start",
     "end",
     "sentence",
@@ -800,6 +875,105 @@ _FIGURE_FIELDS = (
 )
 
 
+@dataclass(slots=True, eq=False)
+class _Figure:
+    """A claim as grouping and relating read it (``_FIGURE_FIELDS``), without a model
+    instance: building those was most of the cost of adding an article's figures."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    measure: str
+    population: str
+    period: str
+    place: str
+    qualifier: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    quantity_id: int | None
+    in_conflict: bool
+    # Anything with the article's ``published_at`` and ``created_at``.
+    article: object = None
+
+    Qualifier = Claim.Qualifier
+    bounds = Claim.bounds
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class _Published:
+    published_at: datetime | None
+    created_at: datetime
+
+
+def _article_figures(article: Article) -> list[_Figure]:
+    """The article's claims in text order, each with ``article`` as its article."""
+    rows = prepared_rows(
+        "stories.article_figures",
+        lambda article_id: (
+            Claim.objects.filter(article_id=article_id).order_by("start").values(*_FIGURE_FIELDS)
+        ),
+        article_id=article.pk,
+    )
+    return [_Figure(**row, article=article) for row in rows]
+
+
+def _figures_with_articles(rows: list[dict]) -> list[_Figure]:
+    """Figures from rows of ``_FIGURE_FIELDS`` and their article's two times."""
+    published: dict[int, _Published] = {}
+    figures = []
+    for row in rows:
+        article_id = row["article_id"]
+        when = published.get(article_id)
+        if when is None:
+            when = published[article_id] = _Published(
+                row.pop("article__published_at"), row.pop("article__created_at")
+            )
+        else:
+            del row["article__published_at"], row["article__created_at"]
+        figures.append(_Figure(**row, article=when))
+    return figures
+
+
+def _story_figures(story_id: int) -> list[_Figure]:
+    """The claims of the story's articles, by article then text order."""
+    return _figures_with_articles(
+        prepared_rows(
+            "stories.story_figures",
+            lambda story_id: (
+                Claim.objects.filter(article__story_id=story_id)
+                .order_by("article_id", "start")
+                .values(*_FIGURE_FIELDS, "article__published_at", "article__created_at")
+            ),
+            story_id=story_id,
+        )
+    )
+
+
+def _quantity_figures(quantity_ids: list[int], exclude_article_id: int) -> list[_Figure]:
+    """The figures of these quantities from other articles, by article then text order."""
+    return _figures_with_articles(
+        prepared_rows(
+            "stories.quantity_figures",
+            lambda quantity_ids, article_id: (
+                Claim.objects.filter(quantity_id__in=quantity_ids)
+                .exclude(article_id=article_id)
+                .order_by("article_id", "start")
+                .values(*_FIGURE_FIELDS, "article__published_at", "article__created_at")
+            ),
+            quantity_ids=quantity_ids,
+            article_id=exclude_article_id,
+        )
+    )
+
+
 def _add_quantities(
     story: Story, article: Article, main_places: set[str], *, opened: bool = False
 ) -> int:
@@ -810,13 +984,11 @@ def _add_quantities(
     a figure added to a quantity can only add conflicts (each is between two
     figures), so the others' flags stay as they are unless one of the new figures
     contradicts them.
+
+    ``opened``: the story is new, for this article alone, and not written yet: it is
+    inserted here once its count of conflicts is known.
     """
-    claims = list(
-        Claim.objects.filter(article_id=article.pk).only(*_FIGURE_FIELDS).order_by("start")
-    )
-    for claim in claims:
-        # Relations read the publication time from the article, which is this one.
-        claim.article = article
+    claims = _article_figures(article)
     groups, shown_place = _group_claims(claims, main_places)
     existing: dict[_GroupKey, Quantity] = {}
     for quantity in () if opened else story.quantities.all():
@@ -828,67 +1000,73 @@ def _add_quantities(
         )
         existing[key] = quantity
     joined = [existing[key].pk for key in groups if key in existing]
-    others: dict[int, list[Claim]] = defaultdict(list)
-    for other in (
-        ()
-        if not joined
-        else (
-            Claim.objects.filter(quantity_id__in=joined)
-            .exclude(article_id=article.pk)
-            .select_related("article")
-            .only(*_FIGURE_FIELDS, "article__published_at", "article__created_at")
-            .order_by("article_id", "start")
-        )
-    ):
+    others: dict[int, list[_Figure]] = defaultdict(list)
+    for other in _quantity_figures(joined, article.pk) if joined else ():
         others[other.quantity_id].append(other)
 
-    # New quantities in the order a full refresh would create them.
-    new_keys = sorted(
-        (k for k in groups if k not in existing), key=lambda k: _shown(k, shown_place)
-    )
-    created = Quantity.objects.bulk_create(
-        [
-            Quantity(story=story, measure=m, population=pop, period=per, place=place)
-            for m, pop, per, place in (_shown(k, shown_place) for k in new_keys)
-        ]
-    )
-    quantities = {**existing, **dict(zip(new_keys, created, strict=True))}
-
+    in_conflict_of: dict[_GroupKey, set[int]] = {}
     newly_in_conflict = 0
-    flagged_others: list[int] = []
+    flagged_others: list[_Figure] = []
     flagged_quantities: list[int] = []
-    wanted: dict[int, tuple[int | None, bool]] = {c.pk: (None, False) for c in claims}
     for key, members in groups.items():
-        quantity = quantities[key]
-        old = others.get(quantity.pk, [])
-        in_conflict = {
+        quantity = existing.get(key)
+        old = others.get(quantity.pk, []) if quantity is not None else []
+        in_conflict = in_conflict_of[key] = {
             pk
             for i, claim in enumerate(members)
             for other in (*old, *members[i + 1 :])
             if xref.relate(claim, other) is xref.Relation.CONFLICTS
             for pk in (claim.pk, other.pk)
         }
-        flagged_others += [o.pk for o in old if o.pk in in_conflict and not o.in_conflict]
-        if in_conflict and not quantity.has_conflict:
+        flagged_others += [o for o in old if o.pk in in_conflict and not o.in_conflict]
+        if in_conflict and (quantity is None or not quantity.has_conflict):
             newly_in_conflict += 1
-            flagged_quantities.append(quantity.pk)
+            if quantity is not None:
+                flagged_quantities.append(quantity.pk)
+    if opened:
+        story.conflict_count = newly_in_conflict
+        story.save(force_insert=True)
+
+    # New quantities in the order a full refresh would create them, with their flag.
+    new_keys = sorted(
+        (k for k in groups if k not in existing), key=lambda k: _shown(k, shown_place)
+    )
+    created = Quantity.objects.bulk_create(
+        [
+            Quantity(
+                story=story,
+                measure=m,
+                population=pop,
+                period=per,
+                place=place,
+                has_conflict=bool(in_conflict_of[key]),
+            )
+            for key, (m, pop, per, place) in ((k, _shown(k, shown_place)) for k in new_keys)
+        ]
+    )
+    quantities = {**existing, **dict(zip(new_keys, created, strict=True))}
+
+    wanted: dict[int, tuple[int | None, bool]] = {c.pk: (None, False) for c in claims}
+    for key, members in groups.items():
+        quantity_id = quantities[key].pk
         for claim in members:
-            wanted[claim.pk] = (quantity.pk, claim.pk in in_conflict)
+            wanted[claim.pk] = (quantity_id, claim.pk in in_conflict_of[key])
     updates = []
     for claim in claims:
         quantity_id, flag = wanted[claim.pk]
         if claim.quantity_id != quantity_id or claim.in_conflict != flag:
             claim.quantity_id, claim.in_conflict = quantity_id, flag
             updates.append(claim)
-    _claims_set_quantity(updates)
-    if flagged_others:
-        Claim.objects.filter(pk__in=flagged_others).update(in_conflict=True)
+    for other in flagged_others:
+        other.in_conflict = True
+    # The other articles' figures now in conflict are written with the article's own.
+    _claims_set_quantity([*updates, *flagged_others])
     if flagged_quantities:
         Quantity.objects.filter(pk__in=flagged_quantities).update(has_conflict=True)
     return newly_in_conflict
 
 
-def _claims_set_quantity(claims: list[Claim]) -> None:
+def _claims_set_quantity(claims: list[_Figure]) -> None:
     """Write each claim's quantity and conflict flag, one statement per batch.
 
     ``bulk_update`` builds a CASE expression per field and row, which cost more CPU

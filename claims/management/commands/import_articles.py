@@ -8,11 +8,12 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
 
 from claims.models import Article
 from claims.services.extraction import articles_extract_now
 from claims.services.imports import ImportFileError, articles_import
-from claims.services.stories import article_assign_story, stories_refresh
+from claims.services.stories import article_assign_story
 
 
 def progress_bar(label: str, stream=sys.stderr):
@@ -66,21 +67,18 @@ class Command(BaseCommand):
         for article_id, error in failures:
             self.stderr.write(f"article {article_id}: extraction failed: {error}")
         failed = len(failures)
-        # Stories are assigned in publication order, as a stream of news would arrive.
+        # Stories are assigned in publication order, as a stream of news would arrive,
+        # once every article's features are counted. The import stored the articles in
+        # that order, so each one's figures are simply added to its story's quantities.
         ordered = list(
             Article.objects.filter(pk__in=report.created, status=Article.Status.EXTRACTED)
-            .order_by("published_at", "created_at", "id")
+            .order_by(F("published_at").asc(nulls_last=True), "created_at", "id")
             .values_list("pk", flat=True)
         )
         show = progress_bar("Stories   ")
-        touched = set()
         for done, article_id in enumerate(ordered, start=1):
-            story = article_assign_story(article_id=article_id, refresh=False)
-            if story is not None:
-                touched.add(story.pk)
+            article_assign_story(article_id=article_id)
             show(done, len(ordered))
-        # Each story's quantities and conflicts are worked out once, with all its articles.
-        stories_refresh(story_ids=touched)
         self.stdout.write(
             f"{len(ordered)} articles extracted and placed in stories"
             + (f"; {failed} failed (see above)." if failed else ".")
