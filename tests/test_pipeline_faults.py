@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -110,13 +109,16 @@ def test_worker_killed_mid_extraction_article_recovered_by_sweep_once():
     try:
         victim.wait_ready()
         article = _submit(LONG_TEXT)
+        # Killed between two chunks of the parse: after the first, well before the last
+        # (a fixed wait let a fast machine finish the article first).
         wait_until(
             lambda: (
-                _reload(article).status == Article.Status.EXTRACTING and article.progress_total > 1
+                _reload(article).status == Article.Status.EXTRACTING
+                and 0 < article.progress_done < article.progress_total
             ),
-            what=f"extraction to start\n{victim.log}",
+            interval=0.02,
+            what=f"extraction to be under way\n{victim.log}",
         )
-        time.sleep(1)  # into the parse of the first chunks
         victim.kill()
     finally:
         victim.stop()
