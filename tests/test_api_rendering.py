@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework.fields import DateTimeField
 from rest_framework.renderers import JSONRenderer as DrfJsonRenderer
 
-from claims.api.renderers import EmbeddableJsonRenderer, JSONRenderer, _cell
-from claims.api.serializers import _datetime, _moments_shown
+from claims.api.renderers import EmbeddableJsonRenderer, JSONRenderer, ReleasingResponse, _cell
+from claims.api.serializers import _datetime, _moments_shown, claim_dicts
 
 MOMENTS = [
     datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
@@ -94,3 +94,19 @@ def test_claim_dates_as_a_page_shows_them_render_as_drfs_datetime_field(zone, mo
         expected = None if moment is None else DateTimeField().to_representation(moment)
     assert JSONRenderer().render({"when": shown}) == DrfJsonRenderer().render({"when": expected})
     assert _cell(shown) == ("" if expected is None else expected)
+
+
+def test_releasing_response_renders_then_lets_go_of_its_data():
+    data = {"results": [{"id": 1, "when": MOMENTS[0]}]}
+    response = ReleasingResponse(data)
+    response.accepted_renderer = JSONRenderer()
+    response.accepted_media_type = "application/json"
+    response.renderer_context = {}
+    response.render()
+    assert response.content == DrfJsonRenderer().render(data)
+    # Nothing keeps the page alive once it is written (see claim_dicts).
+    assert response.data is None
+
+
+def test_claim_pages_are_plain_lists_that_keep_no_serializer():
+    assert type(claim_dicts([])) is list

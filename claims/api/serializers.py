@@ -195,11 +195,21 @@ def _evidence_dict(item: dict, shown: Callable) -> dict:
     }
 
 
+def claim_dicts(rows: list[dict]) -> list[dict]:
+    """What ``ClaimOutputSerializer(rows, many=True).data`` holds, as a plain list.
+
+    DRF's ``.data`` is a list that keeps its serializer, which keeps the list: every
+    page of claims became garbage only the cyclic collector frees, and collecting
+    them took a tenth of a page's CPU. Freed as soon as the answer is written instead.
+    """
+    # The time zone once for the page, not three times a row.
+    shown = _moments_shown(timezone.get_current_timezone())
+    return [claim_dict(row, shown) for row in rows]
+
+
 class ClaimListSerializer(serializers.ListSerializer):
     def to_representation(self, rows) -> list[dict]:
-        # The time zone once for the page, not three times a row.
-        shown = _moments_shown(timezone.get_current_timezone())
-        return [claim_dict(row, shown) for row in rows]
+        return claim_dicts(rows)
 
 
 class ClaimOutputSerializer(serializers.ModelSerializer):

@@ -52,13 +52,20 @@ from .pagination import (
     paginated_serializer,
 )
 from .permissions import CanReviewClaims, CanSubmitArticles, can_review
-from .renderers import ClaimCsvRenderer, EmbeddableJsonRenderer, JsonLdRenderer, JSONRenderer
+from .renderers import (
+    ClaimCsvRenderer,
+    EmbeddableJsonRenderer,
+    JsonLdRenderer,
+    JSONRenderer,
+    ReleasingResponse,
+)
 from .serializers import (
     ArticleOutputSerializer,
     ArticlePublicSerializer,
     ClaimOutputSerializer,
     SourceOutputSerializer,
     articles_for_api,
+    claim_dicts,
     claim_review_rows,
     claim_rows,
     public_articles_for_api,
@@ -185,9 +192,9 @@ class ClaimListApi(APIView):
         data = {
             "next": page.next_url,
             "previous": page.previous_url,
-            "results": self.OutputSerializer(rows_with_evidence(page.items), many=True).data,
+            "results": claim_dicts(rows_with_evidence(page.items)),
         }
-        return _with_pagination_link(Response(data), page.next_url)
+        return _with_pagination_link(ReleasingResponse(data), page.next_url)
 
 
 class ClaimDetailApi(APIView):
