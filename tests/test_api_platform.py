@@ -14,9 +14,9 @@ from django.urls import include, path
 from knox.models import AuthToken
 
 from claims.api import views as api_views
-from claims.api.throttling import throttle_hit
+from claims.api.throttling import cache_read_and_hit, throttle_hit
 
-from .conftest import api_client
+from .conftest import api_client, api_token_for
 from .factories import ClaimFactory
 
 API = "/api/v1"
@@ -168,6 +168,39 @@ def test_api_throttle_lets_requests_through_while_the_cache_is_down(settings):
         "DEFAULT_THROTTLE_RATES": {"user": "1/hour", "anon": None, "submit": None},
     }
     assert [throttle_hit("user", "any")[0] for _ in range(3)] == [True, True, True]
+
+
+def test_api_throttle_counts_every_token_of_an_account_against_its_rate(api_consumer, settings):
+    # From its second request a key's rate is counted with its look-up; the count is
+    # still the account's, whichever of its keys is used.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "3/minute", "anon": None, "submit": None},
+    }
+    first, second = (
+        Client(headers={"Authorization": f"Token {api_token_for(api_consumer)}"}) for _ in range(2)
+    )
+    answers = [c.get(f"{API}/sources/").status_code for c in (first, first, second, second)]
+    assert answers == [200, 200, 200, 429]
+
+
+def test_cache_read_and_hit_reads_and_counts_in_one_go(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "2/minute", "anon": None, "submit": None},
+    }
+    cache.set("read-me", {"a": 1})
+    ident = f"both-{uuid.uuid4().hex}"
+    hits = [cache_read_and_hit(["read-me", "absent"], "user", ident) for _ in range(3)]
+    assert [found for found, _hit in hits] == [{"read-me": {"a": 1}}] * 3
+    assert [hit[0] for _found, hit in hits] == [True, True, False]
+    assert throttle_hit("user", ident)[0] is False  # the same counter
+
+
+def test_cache_read_and_hit_leaves_the_count_to_the_throttle_without_redis(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.set("read-me", 5)
+    assert cache_read_and_hit(["read-me"], "user", "any") == ({"read-me": 5}, None)
 
 
 def test_api_throttle_counts_each_user_separately(api_consumer, editor, settings):

@@ -29,12 +29,45 @@ def throttle_hit(scope: str, ident: str) -> tuple[bool, float]:
     rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
     if not rate:
         return True, 0.0
+    key, timeout, allowed, wait = _window(rate, scope, ident)
+    count = _count(key, timeout=timeout)
+    # A cache that does not answer counts nothing: requests go through until it is back.
+    return count is None or count <= allowed, wait
+
+
+def _window(rate: str, scope: str, ident: str) -> tuple[str, int, int, float]:
+    """The counter of this window: its key, lifetime, allowance and seconds left."""
     allowed, period = parse_rate(rate)
     now = time.time()
     window = int(now // period)
-    count = _count(f"throttle:{scope}:{ident}:{window}", timeout=period + 1)
-    # A cache that does not answer counts nothing: requests go through until it is back.
-    return count is None or count <= allowed, (window + 1) * period - now
+    return f"throttle:{scope}:{ident}:{window}", period + 1, allowed, (window + 1) * period - now
+
+
+def cache_read_and_hit(
+    keys: list[str], scope: str, ident: str
+) -> tuple[dict, tuple[bool, float] | None]:
+    """``cache.get_many(keys)`` and, in the same round trip to Redis, ``throttle_hit``.
+
+    The hit is None where it could not go with the read (a cache other than Redis, or
+    no rate for the scope): the throttle then counts the request itself.
+    """
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    client = _redis_client()
+    if not rate or client is None or not keys:
+        return cache.get_many(keys), None
+    counter, timeout, allowed, wait = _window(rate, scope, ident)
+    counter = cache.make_key(counter)
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.mget([cache.make_key(key) for key in keys])
+        pipe.set(counter, 0, ex=timeout, nx=True)
+        pipe.incr(counter)
+        values, _created, count = pipe.execute()
+    except RedisError:
+        return {}, (True, wait)
+    decode = cache.client.decode
+    found = {key: decode(v) for key, v in zip(keys, values, strict=True) if v is not None}
+    return found, (count <= allowed, wait)
 
 
 def _count(key: str, *, timeout: int) -> int | None:
@@ -80,7 +113,12 @@ class _FixedWindowThrottle(BaseThrottle):
         ident = self.ident(request)
         if ident is None:
             return True
-        allowed, self.wait_seconds = throttle_hit(self.scope, ident)
+        # Counted already, with the token's look-up (claims.api.authentication).
+        counted = getattr(request._request, "api_rate_counted", None)
+        if counted is not None and counted[:2] == (self.scope, ident):
+            allowed, self.wait_seconds = counted[2]
+        else:
+            allowed, self.wait_seconds = throttle_hit(self.scope, ident)
         return allowed
 
     def wait(self) -> float:
