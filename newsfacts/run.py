@@ -11,6 +11,7 @@ With CELERY_BROKER_URL set, no Redis is started: the broker named there is used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -46,17 +47,18 @@ def _raise_stop(signum, _frame) -> None:
 
 
 def _stop(proc: subprocess.Popen, name: str, timeout: float) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        print(f"{name} did not stop within {timeout:.0f} s; killing it.", flush=True)
-        # Its whole process group: a worker's pool and beat children would otherwise
-        # outlive it, orphaned.
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print(f"{name} did not stop within {timeout:.0f} s; killing it.", flush=True)
+    # Its whole process group, whether it stopped or not: a worker that stops while it
+    # is still trying to reach its broker leaves its beat (and pool) children running,
+    # orphaned, otherwise.
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    proc.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

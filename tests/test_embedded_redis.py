@@ -20,6 +20,7 @@ import redis
 from django.conf import settings
 
 from newsfacts.embedded_redis import EmbeddedRedis, EmbeddedRedisError, answers
+from newsfacts.run import _stop
 
 
 @pytest.fixture
@@ -149,10 +150,32 @@ def test_make_run_with_a_broker_url_starts_no_embedded_redis(folder):
             time.sleep(0.5)
         assert _health(port) == 503  # the web app runs; the broker named is down
         assert not (folder / "redis.sock").exists()
+        # Stopped once the worker has children (its beat, named by the schedule in the
+        # folder): a worker that stops while reconnecting leaves them behind otherwise.
+        deadline = time.monotonic() + 60
+        while len(_running(str(folder))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         os.killpg(run.pid, signal.SIGINT)
-        # A worker still reconnecting to a dead broker ignores the warm shutdown; the
-        # supervisor kills it after its grace period (newsfacts.run.WORKER_STOP_SECONDS).
+        # A worker still reconnecting to a dead broker may ignore the warm shutdown; the
+        # supervisor kills it after its grace period (newsfacts.run.WORKER_STOP_SECONDS),
+        # and whatever of its process group is left in any case.
         output = run.communicate(timeout=240)[0]
     assert "Embedded Redis" not in output
     assert _running(str(folder)) == []
+
+
+@pytest.mark.subprocess
+def test_stopping_a_child_that_exited_ends_what_it_left_running(folder):
+    # A worker that stops by itself (or on SIGTERM) while its beat or pool children
+    # still run must not leave them behind, holding the terminal.
+    marker = folder / "left-running"
+    sleeper = f"{sys.executable} -c 'import time; time.sleep(300)' {marker}"
+    child = subprocess.Popen(["sh", "-c", f"{sleeper} & exit 0"], process_group=0)
+    child.wait(timeout=10)
+    assert len(_running(str(marker))) == 1
+    _stop(child, "worker", timeout=1)
+    deadline = time.monotonic() + 10
+    while _running(str(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _running(str(marker)) == []
