@@ -96,7 +96,8 @@ def prepared_rows(
         for position in positions:
             params[position] = flat[index]
     with _cursor(connection, binary=compiled.binary) as cursor:
-        if compiled.fast_timestamps:
+        # Rows read in binary have a compiled loader of their own.
+        if compiled.fast_timestamps and not getattr(cursor.cursor, "binary_rows", False):
             cursor.cursor.adapters.register_loader("timestamptz", _C_TIMESTAMPTZ_LOADER)
         cursor.execute(compiled.sql, params)
         results = cursor.fetchall()

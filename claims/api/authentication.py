@@ -37,7 +37,7 @@ from knox.models import AuthToken
 from rest_framework.exceptions import AuthenticationFailed
 
 from .permissions import REVIEW_PERMISSION
-from .throttling import cache_read_and_hit
+from .throttling import ApiUserThrottle, cache_read_and_hit
 
 _UNKNOWN_KEY = "Invalid token."
 _ENTRY_PREFIX = "api:token:"
@@ -75,9 +75,10 @@ def token_account_and_hit(key: str) -> tuple[object, tuple[str, str, tuple] | No
         nonlocal hit
         if user_id is None:
             return cache.get_many(keys)
-        found, counted = cache_read_and_hit(keys, "user", str(user_id))
+        scope, ident = ApiUserThrottle.scope, str(user_id)
+        found, counted = cache_read_and_hit(keys, scope, ident)
         if counted is not None:
-            hit = ("user", str(user_id), counted)
+            hit = (scope, ident, counted)
         return found
 
     account = _token_account(digest, read=read)

@@ -14,6 +14,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from claims.models import Claim
 
+_ENCODER = JSONEncoder()
 # Dates as DRF's encoder writes them (ISO 8601, UTC as "Z"), by orjson itself.
 _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z | orjson.OPT_PASSTHROUGH_DATACLASS
 # Line and paragraph separators end a line in JavaScript; DRF escapes them, and so do we.
@@ -30,7 +31,7 @@ class JSONRenderer(DrfJsonRenderer):
     that is not finite becomes null where DRF's strict mode would fail the request.
     """
 
-    _fallback = staticmethod(JSONEncoder().default)
+    _fallback = staticmethod(_ENCODER.default)
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if data is None:
@@ -42,9 +43,6 @@ class JSONRenderer(DrfJsonRenderer):
             if raw in rendered:
                 rendered = rendered.replace(raw, escaped)
         return rendered
-
-
-_ENCODER = JSONEncoder()
 
 
 class ReleasingResponse(Response):

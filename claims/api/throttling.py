@@ -56,13 +56,8 @@ def cache_read_and_hit(
     if not rate or client is None or not keys:
         return cache.get_many(keys), None
     counter, timeout, allowed, wait = _window(rate, scope, ident)
-    counter = cache.make_key(counter)
     try:
-        pipe = client.pipeline(transaction=False)
-        pipe.mget([cache.make_key(key) for key in keys])
-        pipe.set(counter, 0, ex=timeout, nx=True)
-        pipe.incr(counter)
-        values, _created, count = pipe.execute()
+        values, count = _redis_count(client, counter, timeout=timeout, reads=keys)
     except RedisError:
         return {}, (True, wait)
     decode = cache.client.decode
@@ -80,18 +75,29 @@ def _count(key: str, *, timeout: int) -> int | None:
         except ValueError:  # the window's first request (or the counter expired)
             # Unless another process started the window meanwhile.
             return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
-    # Redis: create-if-missing and increment in one round trip of two plain commands,
-    # where the cache's incr() runs a Lua script (ten times the work in Redis) and a
-    # window's first request took two more round trips. Stored as the cache stores an
-    # integer, under its key, so cache.get() reads the same counter.
-    made = cache.make_key(key)
     try:
-        pipe = client.pipeline(transaction=False)
-        pipe.set(made, 0, ex=timeout, nx=True)
-        pipe.incr(made)
-        return pipe.execute()[1]
+        return _redis_count(client, key, timeout=timeout)[1]
     except RedisError:
         return None
+
+
+def _redis_count(client, key: str, *, timeout: int, reads: list[str] = ()) -> tuple[list, int]:
+    """The values of the cache keys ``reads`` and the counter ``key`` plus one, in one
+    round trip.
+
+    The counter is made if missing and incremented by two plain commands, where the
+    cache's incr() runs a Lua script (ten times the work in Redis) and a window's first
+    request took two more round trips. It is stored as the cache stores an integer,
+    under its key, so cache.get() reads the same counter.
+    """
+    made = cache.make_key(key)
+    pipe = client.pipeline(transaction=False)
+    if reads:
+        pipe.mget([cache.make_key(read) for read in reads])
+    pipe.set(made, 0, ex=timeout, nx=True)
+    pipe.incr(made)
+    results = pipe.execute()
+    return (results[0] if reads else []), results[-1]
 
 
 def _redis_client():
